@@ -1,0 +1,143 @@
+"""The words of the domain, each value with its one-line meaning and its Chinese label.
+
+Labels live here and only here: the console and the API read them from :data:`LABELS`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Classification(StrEnum):
+    """Kind of rescue decided at intake (甄别、分类救助)."""
+
+    OPEN = "open"  # full civil capacity; may leave at any time
+    PROTECTIVE = "protective"  # minors and people without civil capacity; handed only to a guardian
+    ASSISTING = "assisting"  # elderly or disabled people who cannot care for themselves
+
+
+class Stage(StrEnum):
+    """Where a case is in its life."""
+
+    ADMISSION = "admission"  # reported, waiting for admission and registration
+    IDENTITY_SEARCH = "identity_search"  # looking for identity and household registration
+    RETURN_HOME = "return_home"  # voucher and ticket for the journey home
+    HANDOVER = "handover"  # waiting for the origin community to receive the person
+    FOLLOW_UP = "follow_up"  # quarterly visits by the origin community
+    CLOSED = "closed"  # nothing more to do
+
+
+class DiscoveryChannel(StrEnum):
+    """How the person came to the network's notice."""
+
+    HOTLINE = "hotline"  # a 12349 call from the public
+    PATROL = "patrol"  # a joint street patrol
+    POLICE = "police"  # a police or urban-management officer on duty
+    COMMUNITY = "community"  # a community liaison
+    WALK_IN = "walk_in"  # the person came to the station
+
+
+class TaskKind(StrEnum):
+    """A step a person must do; each kind has its completion payload model."""
+
+    REGISTRATION = "registration"  # admission: record the person and classify the rescue
+    IDENTITY_CONFIRMATION = "identity_confirmation"  # police found nothing: caseworker records origin
+    TICKET_VOUCHER = "ticket_voucher"  # station issues the ticket-exchange voucher
+    HANDOVER_RECEIPT = "handover_receipt"  # origin community confirms it received the person
+    FOLLOW_UP_VISIT = "follow_up_visit"  # quarterly visit by the community liaison
+
+
+class Role(StrEnum):
+    """What a user does in the network; every user has one role at one node."""
+
+    BUREAU_LEADER = "bureau_leader"  # civil-affairs bureau: supervises, reads reports
+    STATION_HEAD = "station_head"  # head of a rescue station: approves, supervises
+    CASEWORKER = "caseworker"  # station caseworker: intake, identity search, return home
+    TOWNSHIP_OFFICER = "township_officer"  # township rescue officer: ledger, temporary beds
+    LIAISON = "liaison"  # community liaison: reports, ledger, follow-up visits
+    HOTLINE_OPERATOR = "hotline_operator"  # 12349 operator: records public reports
+    POLICE = "police"  # police: escort, household lookup, DNA, lost contact
+    URBAN_MANAGEMENT = "urban_management"  # urban management: patrols, guidance
+    HOSPITAL = "hospital"  # designated hospital: treatment first, settlement later
+    TRANSPORT = "transport"  # railway / coach: ticket vouchers, green channel
+    FINANCE = "finance"  # finance: treatment budget and payments
+    OPERATOR = "operator"  # operations: process history, stuck cases
+    AUDITOR = "auditor"  # audit: data access log
+
+
+class NodeLevel(StrEnum):
+    """Level of an organisation in the four-level network (plus the agencies beside it)."""
+
+    BUREAU = "bureau"  # city civil-affairs bureau, leads
+    CITY_STATION = "city_station"  # city rescue station, the centre
+    COUNTY_STATION = "county_station"  # county/district rescue station, the base
+    TOWNSHIP = "township"  # township/street rescue centre
+    COMMUNITY = "community"  # community/village rescue point
+    AGENCY = "agency"  # police, hospital, transport, finance unit working with the network
+
+
+class Sex(StrEnum):
+    """Sex as registered."""
+
+    MALE = "male"  # 男
+    FEMALE = "female"  # 女
+    UNKNOWN = "unknown"  # 不详
+
+
+class TaskStatus(StrEnum):
+    """State of a task in the inbox."""
+
+    OPEN = "open"  # waiting for its assignee
+    DONE = "done"  # completed through the workflow
+
+
+LABELS: dict[StrEnum, str] = {
+    Classification.OPEN: "开放性救助",
+    Classification.PROTECTIVE: "保护性救助",
+    Classification.ASSISTING: "帮扶性救助",
+    Stage.ADMISSION: "入站登记",
+    Stage.IDENTITY_SEARCH: "寻亲（身源查询）",
+    Stage.RETURN_HOME: "返乡",
+    Stage.HANDOVER: "交接",
+    Stage.FOLLOW_UP: "跟踪随访",
+    Stage.CLOSED: "已结案",
+    DiscoveryChannel.HOTLINE: "12349热线",
+    DiscoveryChannel.PATROL: "联合巡查",
+    DiscoveryChannel.POLICE: "公安/城管发现",
+    DiscoveryChannel.COMMUNITY: "社区联络员报告",
+    DiscoveryChannel.WALK_IN: "主动求助",
+    TaskKind.REGISTRATION: "入站登记与分类",
+    TaskKind.IDENTITY_CONFIRMATION: "身份与户籍地确认",
+    TaskKind.TICKET_VOUCHER: "开具换票凭证",
+    TaskKind.HANDOVER_RECEIPT: "流出地交接回执",
+    TaskKind.FOLLOW_UP_VISIT: "跟踪随访",
+    Role.BUREAU_LEADER: "民政局领导",
+    Role.STATION_HEAD: "救助站站长",
+    Role.CASEWORKER: "救助站工作人员",
+    Role.TOWNSHIP_OFFICER: "乡镇(街道)救助专职人员",
+    Role.LIAISON: "社区(村)救助联络员",
+    Role.HOTLINE_OPERATOR: "12349热线接线员",
+    Role.POLICE: "公安",
+    Role.URBAN_MANAGEMENT: "城管",
+    Role.HOSPITAL: "定点医院",
+    Role.TRANSPORT: "交通运输",
+    Role.FINANCE: "财政",
+    Role.OPERATOR: "运维",
+    Role.AUDITOR: "审计",
+    NodeLevel.BUREAU: "市民政局",
+    NodeLevel.CITY_STATION: "市救助站",
+    NodeLevel.COUNTY_STATION: "县(区)救助站",
+    NodeLevel.TOWNSHIP: "乡镇(街道)救助中心",
+    NodeLevel.COMMUNITY: "社区(村)救助网点",
+    NodeLevel.AGENCY: "协作单位",
+    Sex.MALE: "男",
+    Sex.FEMALE: "女",
+    Sex.UNKNOWN: "不详",
+    TaskStatus.OPEN: "待办",
+    TaskStatus.DONE: "已完成",
+}
+
+
+def label(value: StrEnum) -> str:
+    """Chinese label of an enum value (the value itself if none is defined)."""
+    return LABELS.get(value, str(value))

@@ -1,0 +1,93 @@
+"""Settings, built once at start-up from the environment (prefix ``RESCUE_``) and passed down.
+
+Nothing else in the project reads the environment: processes call :func:`load_settings`
+and hand the result to what they start.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a deployment; defaults run the whole system on one machine."""
+
+    model_config = SettingsConfigDict(env_prefix="RESCUE_", extra="ignore")
+
+    data_dir: Path = Path(".data")
+    """Where embedded PostgreSQL, the Temporal SQLite file and generated keys live."""
+
+    database_url: str | None = None
+    """External PostgreSQL (``postgresql://…``); unset means the embedded server."""
+
+    temporal_address: str | None = None
+    """External Temporal frontend (``host:port``); unset means the bundled dev server."""
+    temporal_namespace: str = "default"
+    task_queue: str = "rescue-cases"
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_api_url: str | None = None
+    """Address the agency simulators call back (defaults to http://api_host:api_port)."""
+
+    police_url: str = "http://127.0.0.1:8101"
+    hospital_url: str = "http://127.0.0.1:8102"
+    transport_url: str = "http://127.0.0.1:8103"
+    agency_api_key: str = "demo-agency-key"
+    """Key the adapters present to agency systems (the simulators accept this one)."""
+    simulator_admin_token: str = "demo-sim-admin"
+    """Bearer token for the simulators' fault-injection admin endpoints."""
+
+    policy: str = "standard"
+    """Name of the policy new cases get: ``standard`` (real durations) or ``compressed``."""
+
+    jwt_secret: str | None = None
+    """Signing key for bearer tokens; unset means a key generated once into data_dir."""
+    payload_key: str | None = None
+    """Base64 AES-256 key for Temporal payloads; unset means a key generated into data_dir."""
+    token_ttl_minutes: int = 480
+
+    demo_password: str = "Rescue-Demo-2026"
+    """Password of the demo users loaded by the seed (local runs only)."""
+
+    activity_timeout_seconds: float = Field(default=10.0, gt=0)
+    """Start-to-close timeout of one agency call; Temporal retries beyond it."""
+
+    @property
+    def api_url(self) -> str:
+        return self.public_api_url or f"http://{self.api_host}:{self.api_port}"
+
+    def resolved_jwt_secret(self) -> str:
+        return self.jwt_secret or _secret_file(self.data_dir / "keys" / "jwt.key")
+
+    def resolved_payload_key(self) -> bytes:
+        raw = self.payload_key or _secret_file(self.data_dir / "keys" / "payload.key")
+        key = base64.b64decode(raw)
+        if len(key) != 32:
+            raise ValueError("RESCUE_PAYLOAD_KEY must be 32 bytes, base64-encoded")
+        return key
+
+
+def _secret_file(path: Path) -> str:
+    """Read a generated key, creating it (mode 0600) on first use so restarts keep it."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = base64.b64encode(secrets.token_bytes(32)).decode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides (tests, CLI flags)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
