@@ -102,6 +102,5 @@ class CaseSyncInput(BaseModel):
     state: CaseState
     person: PersonDetails | None = None
     new_events: list[CaseEvent] = Field(default_factory=list)
-    opened_tasks: list[CaseTask] = Field(default_factory=list)
     closed_tasks: list[TaskCompletion] = Field(default_factory=list)
     closed: bool = False

@@ -33,6 +33,11 @@ class Policy(BaseModel):
     follow_up_visits: int = Field(default=4, ge=1)
     """Visits before the follow-up ends (the follow-up workflow will decide this by a task)."""
 
+    agency_call_timeout: timedelta = timedelta(seconds=10)
+    """Start-to-close timeout of one call to an agency system; Temporal retries past it."""
+    agency_retry_max_interval: timedelta = timedelta(minutes=1)
+    """Longest pause between retries of a failing agency call."""
+
     update_settle_timeout: timedelta = timedelta(seconds=10)
     """How long a task completion waits for the case to reach its next step before answering."""
 
@@ -66,6 +71,8 @@ COMPRESSED = Policy(
     escalation_repeat=timedelta(minutes=5),
     follow_up_interval=timedelta(seconds=2),
     follow_up_visits=1,
+    agency_call_timeout=timedelta(seconds=5),
+    agency_retry_max_interval=timedelta(seconds=1),
 )
 
 POLICIES: dict[str, Policy] = {p.name: p for p in (STANDARD, COMPRESSED)}

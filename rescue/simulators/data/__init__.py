@@ -1,0 +1,1 @@
+"""Demo data of the agency simulators (package data: population.json)."""

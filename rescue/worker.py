@@ -1,0 +1,84 @@
+"""The Temporal worker: case workflows and the activities that reach PostgreSQL and agencies.
+
+Run as ``python -m rescue.worker``; it exits through ``os._exit`` with its real status once
+shut down, because the SDK sometimes aborts at interpreter exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import AsyncIterator
+
+import httpx
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from rescue.activities.case_store import CaseStoreActivities
+from rescue.activities.police import HttpPoliceAdapter, PoliceActivities
+from rescue.activities.transport import HttpTransportAdapter, TransportActivities
+from rescue.db.pool import create_pool
+from rescue.settings import Settings, load_settings
+from rescue.temporal_client import connect
+from rescue.workflows.rescue_case import RescueCaseWorkflow
+
+WORKFLOWS = [RescueCaseWorkflow]
+
+
+@contextlib.asynccontextmanager
+async def build_worker(settings: Settings, client: Client, database_url: str) -> AsyncIterator[Worker]:
+    """A worker with every workflow and activity, its pool and HTTP client closed on exit."""
+    pool = await create_pool(database_url)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(settings.activity_timeout_seconds))
+    try:
+        police = PoliceActivities(
+            HttpPoliceAdapter(http, base_url=settings.police_url, api_key=settings.agency_api_key)
+        )
+        transport = TransportActivities(
+            HttpTransportAdapter(http, base_url=settings.transport_url, api_key=settings.agency_api_key)
+        )
+        store = CaseStoreActivities(pool)
+        yield Worker(
+            client,
+            task_queue=settings.task_queue,
+            workflows=WORKFLOWS,
+            activities=[store.sync_case, police.lookup_household, transport.exchange_ticket],
+        )
+    finally:
+        await http.aclose()
+        await pool.close()
+
+
+async def _main(settings: Settings) -> None:
+    if not settings.database_url:
+        raise SystemExit("RESCUE_DATABASE_URL is required for the worker")
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with build_worker(settings, client, settings.database_url) as worker:
+        async with worker:
+            logging.info("worker polling task queue %s", settings.task_queue)
+            await stop.wait()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    status = 0
+    try:
+        asyncio.run(_main(load_settings()))
+    except SystemExit as exc:
+        logging.error("%s", exc)
+        status = 1
+    except Exception:
+        logging.exception("worker failed")
+        status = 1
+    os._exit(status)
+
+
+if __name__ == "__main__":
+    main()
