@@ -6,7 +6,7 @@ with, and tests run a year of follow-ups in seconds with :data:`COMPRESSED`.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,8 @@ class Policy(BaseModel):
     name: str
     version: int = 1
 
+    utc_offset_hours: int = 8
+    """Local time of the city (China Standard Time has no daylight saving): what "today" means."""
     adult_age: int = 18
     """Age from which a person is not a minor (未成年人: under 18)."""
     elderly_age: int = 60
@@ -43,6 +45,10 @@ class Policy(BaseModel):
 
     def deadline_for(self, kind: TaskKind) -> timedelta:
         return self.task_deadlines[kind]
+
+    def local_date(self, moment: datetime) -> date:
+        """The city's calendar date at ``moment`` (deadlines, ages and travel dates use it)."""
+        return moment.astimezone(timezone(timedelta(hours=self.utc_offset_hours))).date()
 
 
 STANDARD = Policy(

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rescue.simulators.errors import SimulatorError
 
-_EXEMPT_PREFIXES = ("/admin", "/docs", "/redoc", "/openapi.json")
+_EXEMPT_PREFIXES = ("/admin/", "/docs", "/redoc", "/openapi.json")
 
 
 class FaultConfig(BaseModel):

@@ -32,6 +32,10 @@ START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 10.0
 
 
+class SearchAttributeConflict(Exception):
+    """A custom search attribute exists with another type (Temporal cannot change it)."""
+
+
 def temporal_binary() -> Path:
     """Path of the ``temporal`` CLI: next to this Python (the venv), else on PATH."""
     beside = Path(sys.executable).parent / "temporal"
@@ -77,7 +81,7 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
         if key.name not in existing:
             missing[key.name] = wanted
         elif existing[key.name] != wanted:
-            raise RuntimeError(
+            raise SearchAttributeConflict(
                 f"search attribute {key.name} exists in namespace {namespace!r} "
                 f"with another type than {type_name}"
             )
@@ -211,7 +215,6 @@ class TemporalDevServer:
                 except TimeoutError:
                     _signal_group(proc.pid, signal.SIGKILL)
                     await proc.wait()
-            _signal_group(proc.pid, signal.SIGKILL)  # stragglers left in the group
         if self._temp_log is not None:
             self._temp_log.unlink(missing_ok=True)
             self._temp_log = None

@@ -154,7 +154,7 @@ class CaseRuntime:
         if (inp.actor.node_id, inp.actor.role) != (task.assignee.node_id, task.assignee.role):
             raise ApplicationError("该任务不属于您所在单位和岗位", type=TASK_NOT_YOURS)
         try:
-            check_payload(task.kind, inp.payload, today=workflow.now().date(), policy=self.policy)
+            check_payload(task.kind, inp.payload, today=self.policy.local_date(workflow.now()), policy=self.policy)
         except PayloadInvalid as exc:
             raise ApplicationError(exc.message, {"errors": exc.errors}, type=INVALID_PAYLOAD) from None
 

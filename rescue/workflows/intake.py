@@ -24,7 +24,7 @@ async def admit(rt: CaseRuntime) -> None:
         apparent_minor=report.apparent_minor,
     )
     reg = RegistrationPayload.model_validate(done.payload)
-    today = workflow.now().date()
+    today = rt.policy.local_date(workflow.now())
     person = reg.person
     if not person.name and report.person_name:
         person = person.model_copy(update={"name": report.person_name})
