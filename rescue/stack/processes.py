@@ -62,7 +62,7 @@ class Supervisor:
         if self._stopping:
             raise RuntimeError("supervisor is stopping")
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")  # closed in stop_all
+        log = _open_log(self.log_dir / f"{name}.log")
         child_env = dict(env) if env is not None else dict(os.environ)
         child_env.setdefault("PYTHONUNBUFFERED", "1")  # piped Python output is block-buffered
         try:
@@ -123,7 +123,11 @@ class Supervisor:
         return self.failure or "unknown failure"
 
     async def wait_http(
-        self, url: str, timeout: float, *, ok_statuses: Sequence[int] = (200,)
+        self,
+        url: str,
+        timeout: float,  # noqa: ASYNC109 - a deadline over many polls, not one operation
+        *,
+        ok_statuses: Sequence[int] = (200,),
     ) -> None:
         """Wait until a GET of ``url`` answers one of ``ok_statuses``; give up if a child dies."""
         deadline = time.monotonic() + timeout
@@ -142,20 +146,20 @@ class Supervisor:
                     last = type(err).__name__
                 try:
                     await asyncio.wait_for(self.failed.wait(), timeout=0.2)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         raise TimeoutError(f"{url} did not answer within {timeout:.0f}s ({last})")
 
-    async def stop_all(self, timeout: float = 10.0) -> None:
-        """SIGTERM the children in reverse start order, each waited up to ``timeout``, then SIGKILL."""
+    async def stop_all(self, grace: float = 10.0) -> None:
+        """SIGTERM the children in reverse start order, each waited up to ``grace`` s, then SIGKILL."""
         self._stopping = True
         for child in reversed(self._children):
             if child.proc.returncode is None:
                 _signal_group(child.proc.pid, signal.SIGTERM)
                 try:
-                    await asyncio.wait_for(child.proc.wait(), timeout=timeout)
-                except asyncio.TimeoutError:
-                    self.say(f"{child.name} did not stop within {timeout:.0f}s: killing it")
+                    await asyncio.wait_for(child.proc.wait(), timeout=grace)
+                except TimeoutError:
+                    self.say(f"{child.name} did not stop within {grace:.0f}s: killing it")
                     _signal_group(child.proc.pid, signal.SIGKILL)
                     await child.proc.wait()
             if child.pump is not None:
@@ -163,6 +167,11 @@ class Supervisor:
                 child.pump.cancel()  # a grandchild may hold the pipe open: stop copying anyway
             child.log.close()
         self._children.clear()
+
+
+def _open_log(path: Path) -> BinaryIO:
+    """Open a child's log for appending (history of earlier runs is kept); closed in stop_all."""
+    return open(path, "ab")
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:

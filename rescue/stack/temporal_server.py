@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections import deque
 from pathlib import Path
+from typing import BinaryIO
 
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
@@ -151,7 +152,7 @@ class TemporalDevServer:
         log_path = self._log_path()
         if self.db_file is not None:
             self.db_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as log:
+        with _open_log(log_path) as log:
             self._proc = await asyncio.create_subprocess_exec(
                 *self.command(),
                 stdin=asyncio.subprocess.DEVNULL,
@@ -218,6 +219,11 @@ class TemporalDevServer:
         if self._temp_log is not None:
             self._temp_log.unlink(missing_ok=True)
             self._temp_log = None
+
+
+def _open_log(path: Path) -> BinaryIO:
+    """Open the server's log for appending (its history across runs is kept)."""
+    return open(path, "ab")
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:

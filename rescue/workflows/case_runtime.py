@@ -116,7 +116,7 @@ class CaseRuntime:
                         deadline=now + self.policy.deadline_for(kind), context=context)
         self._open[task.task_id] = task
         self.event("task_opened", f"新任务：{label(kind)}（{label(assignee.role)}办理）",
-                   task_id=task.task_id, kind=kind.value, assignee_node=assignee.node_id)
+                   task_id=task.task_id, task_kind=kind.value, assignee_node=assignee.node_id)
         await self.sync()
         wait: timedelta = task.deadline - now
         while True:

@@ -1,0 +1,50 @@
+"""The API application: JSON under /api/v1 (OpenAPI at /openapi.json), health, console."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from rescue.api import auth, cases, health, tasks
+from rescue.api.context import AppContext
+from rescue.api.errors import install_error_handlers
+from rescue.db.pool import create_pool
+from rescue.settings import Settings
+from rescue.temporal_client import connect
+
+
+def create_app(settings: Settings, *, context: AppContext | None = None) -> FastAPI:
+    """Build the app; without a context, the lifespan opens the pool and the Temporal client."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if context is not None:
+            app.state.context = context
+            yield
+            return
+        if not settings.database_url:
+            raise RuntimeError("RESCUE_DATABASE_URL is required for the API")
+        pool = await create_pool(settings.database_url)
+        try:
+            client = await connect(settings)
+            app.state.context = AppContext(settings=settings, pool=pool, temporal=client)
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="救助管理系统 Rescue management API",
+        version="0.1.0",
+        description="流浪乞讨人员救助管理：个案、任务、协作单位。Errors: {code, message, details}.",
+        lifespan=lifespan,
+    )
+    if context is not None:
+        app.state.context = context
+    install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(cases.router)
+    app.include_router(tasks.router)
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,246 @@
+"""``rescue up``: the whole system on one machine, started in order and stopped in reverse.
+
+PostgreSQL (embedded unless a URL is configured) → Temporal (dev server unless an address is
+configured) → migrations and demo data → agency simulators → worker → API. Everything keeps
+its state under ``data_dir``, so stopping and starting again finds all data intact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from rescue.settings import Settings
+from rescue.stack.postgres import EmbeddedPostgres, ensure_database
+from rescue.stack.processes import Supervisor
+from rescue.stack.temporal_server import TemporalDevServer, ensure_search_attributes, port_is_free
+
+Bootstrap = Callable[[str], Awaitable[None]]
+"""Prepares the database at the given URL (migrations, demo data)."""
+
+DATABASE_NAME = "rescue"
+HEALTH_TIMEOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    """A child process of the run and how to tell it is up."""
+
+    name: str
+    argv: list[str]
+    health_url: str | None = None
+    ok_statuses: tuple[int, ...] = (200,)
+    port: tuple[str, int] | None = None
+    """(host, port) it will listen on, checked free before start."""
+
+
+@dataclass
+class _Started:
+    """What has been started so far, to unwind it in reverse even after a partial start."""
+
+    supervisor: Supervisor
+    postgres: EmbeddedPostgres | None = None
+    temporal: TemporalDevServer | None = None
+    database_url: str = ""
+    temporal_address: str = ""
+
+
+def _port_of(url: str) -> int:
+    """Port of an http(s) URL, explicit or implied by the scheme."""
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _bind(host_port: tuple[str, int]) -> tuple[int, str]:
+    """(port, host) arguments of port_is_free for a listen address."""
+    host, port = host_port
+    return port, host or "127.0.0.1"
+
+
+def child_specs(settings: Settings) -> list[ChildSpec]:
+    """The simulators, the worker and the API, in start order."""
+    python = sys.executable
+    specs = []
+    for agency, url in (
+        ("police", settings.police_url),
+        ("hospital", settings.hospital_url),
+        ("transport", settings.transport_url),
+    ):
+        port = _port_of(url)
+        argv = [python, "-m", "rescue.simulators", agency, "--port", str(port)]
+        argv += ["--api-key", settings.agency_api_key]
+        argv += ["--admin-token", settings.simulator_admin_token]
+        health = f"{url.rstrip('/')}/healthz"
+        specs.append(ChildSpec(agency, argv, health, port=("127.0.0.1", port)))
+    specs.append(ChildSpec("worker", [python, "-m", "rescue.worker"]))
+    host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "") else settings.api_host
+    api_health = f"http://{host}:{settings.api_port}/healthz"
+    # 503 is an API that is up but reports a dependency not ready: up enough to go on.
+    api_argv = [python, "-m", "rescue.api"]
+    specs.append(ChildSpec("api", api_argv, api_health, (200, 503), (host, settings.api_port)))
+    return specs
+
+
+def child_env(settings: Settings, database_url: str, temporal_address: str) -> dict[str, str]:
+    """Inherited environment plus the settings of this run, so children see CLI overrides too."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            env[f"RESCUE_{name.upper()}"] = str(value)
+    env["RESCUE_DATABASE_URL"] = database_url
+    env["RESCUE_TEMPORAL_ADDRESS"] = temporal_address
+    env["RESCUE_DATA_DIR"] = str(settings.data_dir)
+    return env
+
+
+def _default_bootstrap(settings: Settings) -> Bootstrap:
+    """The real bootstrap: apply migrations, then load the demo network and users."""
+
+    async def bootstrap(database_url: str) -> None:
+        from rescue.db.migrate import apply_migrations
+        from rescue.db.seed import load_demo
+
+        await apply_migrations(database_url)
+        await load_demo(database_url, settings)
+
+    return bootstrap
+
+
+async def _start_everything(settings: Settings, started: _Started, bootstrap: Bootstrap) -> None:
+    """Bring every piece up in dependency order, recording each one as it starts."""
+    say = started.supervisor.say
+    data_dir = settings.data_dir
+    if settings.database_url:
+        started.database_url = settings.database_url
+    else:
+        say("启动 PostgreSQL / starting embedded PostgreSQL")
+        started.postgres = EmbeddedPostgres(data_dir / "pg")
+        admin_url = await asyncio.to_thread(started.postgres.start)
+        started.database_url = await ensure_database(admin_url, DATABASE_NAME)
+    if settings.temporal_address:
+        from temporalio.client import Client
+
+        started.temporal_address = settings.temporal_address
+        client = await Client.connect(
+            settings.temporal_address, namespace=settings.temporal_namespace
+        )
+        await ensure_search_attributes(client, settings.temporal_namespace)
+    else:
+        say("启动 Temporal / starting the Temporal dev server")
+        started.temporal = TemporalDevServer(
+            port=settings.temporal_port,
+            ui_port=settings.temporal_ui_port,
+            db_file=data_dir / "temporal.sqlite",
+            namespace=settings.temporal_namespace,
+            log_file=data_dir / "logs" / "temporal.log",
+        )
+        started.temporal_address = await started.temporal.start()
+    say("准备数据库 / applying migrations and demo data")
+    await bootstrap(started.database_url)
+    specs = child_specs(settings)
+    busy = [f"{s.name} {s.port[1]}" for s in specs if s.port and not port_is_free(*_bind(s.port))]
+    if busy:
+        raise RuntimeError(f"ports already in use (an earlier run still alive?): {', '.join(busy)}")
+    env = child_env(settings, started.database_url, started.temporal_address)
+    for spec in specs:
+        await started.supervisor.start(spec.name, spec.argv, env)
+        if spec.health_url:
+            await started.supervisor.wait_http(
+                spec.health_url, HEALTH_TIMEOUT_SECONDS, ok_statuses=spec.ok_statuses
+            )
+
+
+def banner(settings: Settings, *, local_temporal: bool) -> str:
+    """The ready message: where to click, where the data is, how to log in."""
+    api = settings.api_url.rstrip("/")
+    lines = [
+        "=" * 64,
+        " 救助管理系统已启动 / Rescue management system is running",
+        f"  控制台 Console        {api}/console/",
+        f"  接口文档 API docs     {api}/docs",
+    ]
+    if local_temporal:
+        lines.append(f"  Temporal 界面 UI      http://127.0.0.1:{settings.temporal_ui_port}")
+    lines.append(f"  数据目录 Data dir     {settings.data_dir}")
+    try:
+        from rescue.db.seed import DEMO_USERS
+    except ImportError:
+        DEMO_USERS = []  # noqa: N806 - the seed is not there yet: no logins to show
+    if DEMO_USERS:
+        lines.append(f"  演示账号 Demo logins (密码 password: {settings.demo_password})")
+        for user in DEMO_USERS:
+            node = f", node {user.node_id}" if getattr(user, "node_id", None) else ""
+            lines.append(f"    {user.username}  ({user.role}{node})")
+    lines += [" 按 Ctrl-C 停止 / press Ctrl-C to stop", "=" * 64]
+    return "\n".join(lines)
+
+
+async def _first(*aws: Awaitable[object]) -> None:
+    """Wait until the first of ``aws`` completes; cancel the rest (their results do not matter)."""
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+async def run_up(
+    settings: Settings,
+    *,
+    bootstrap: Bootstrap | None = None,
+    stop: asyncio.Event | None = None,
+    console: TextIO | None = None,
+) -> int:
+    """Run the whole system until Ctrl-C/SIGTERM (or ``stop`` is set) or a child dies.
+
+    ``bootstrap`` None means the real migrations and demo seed. Returns the exit code:
+    0 after a requested stop, 1 after a failed start or a child's death.
+    """
+    data_dir = settings.data_dir.expanduser().resolve()
+    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+    settings = settings.model_copy(update={"data_dir": data_dir})
+    started = _Started(supervisor=Supervisor(data_dir, console=console))
+    say = started.supervisor.say
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+            handled.append(sig)
+    startup = asyncio.create_task(
+        _start_everything(settings, started, bootstrap or _default_bootstrap(settings))
+    )
+    code = 1
+    try:
+        await _first(startup, stop.wait(), started.supervisor.failed.wait())
+        if not startup.done():
+            startup.cancel()
+            await asyncio.wait({startup})
+            code = 0 if stop.is_set() and not started.supervisor.failed.is_set() else 1
+            return code
+        error = startup.exception()
+        if error is not None:
+            say(f"启动失败 / start failed: {type(error).__name__}: {error}")
+            return code
+        say("\n" + banner(settings, local_temporal=started.temporal is not None))
+        await _first(stop.wait(), started.supervisor.failed.wait())
+        code = 1 if started.supervisor.failed.is_set() else 0
+        return code
+    finally:
+        say("正在停止 / stopping…")
+        await started.supervisor.stop_all()
+        if started.temporal is not None:
+            await started.temporal.stop()
+        if started.postgres is not None:
+            await asyncio.to_thread(started.postgres.stop)
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+        say(f"已停止 / stopped (exit code {code})")

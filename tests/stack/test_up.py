@@ -1,0 +1,171 @@
+"""run_up end to end with stub children: start, stop, start again with all data intact."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import signal
+import sys
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import asyncpg
+import pytest
+from temporalio.client import Client
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+
+from rescue.settings import Settings
+from rescue.stack import up
+from rescue.stack.temporal_server import free_port, port_is_free
+from rescue.workflows.search_attributes import STAGE
+
+HTTP_STUB = """
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/healthz" else 404)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""
+WORKER_STUB = """
+import json, os, sys, time
+keys = ("RESCUE_DATABASE_URL", "RESCUE_TEMPORAL_ADDRESS", "RESCUE_DATA_DIR", "RESCUE_API_PORT")
+env = {k: os.environ.get(k) for k in keys}
+env["pid"] = os.getpid()
+open(sys.argv[1], "w").write(json.dumps(env))
+print("worker stub running", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.fixture
+def stub_children(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Replace the real children by stubs listening where the real ones would."""
+    env_file = tmp_path / "worker-env.json"
+    real = up.child_specs
+
+    def fake(settings: Settings) -> list[up.ChildSpec]:
+        specs = []
+        for spec in real(settings):
+            if spec.name == "worker":
+                argv = [sys.executable, "-c", WORKER_STUB, str(env_file)]
+            else:
+                assert spec.port is not None and spec.health_url is not None
+                argv = [sys.executable, "-c", HTTP_STUB, str(spec.port[1])]
+            specs.append(replace(spec, argv=argv))
+        return specs
+
+    monkeypatch.setattr(up, "child_specs", fake)
+    return env_file
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        temporal_port=free_port(),
+        temporal_ui_port=free_port(),
+        api_port=free_port(),
+        police_url=f"http://127.0.0.1:{free_port()}",
+        hospital_url=f"http://127.0.0.1:{free_port()}",
+        transport_url=f"http://127.0.0.1:{free_port()}",
+    )
+
+
+async def _counting_bootstrap(database_url: str) -> None:
+    """Stands in for migrations + seed: one row per start."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("CREATE TABLE IF NOT EXISTS starts (n serial PRIMARY KEY)")
+        await conn.execute("INSERT INTO starts DEFAULT VALUES")
+    finally:
+        await conn.close()
+
+
+async def _until_ready(console: io.StringIO, run: asyncio.Task[int]) -> None:
+    for _ in range(600):
+        if "Ctrl-C" in console.getvalue():
+            return
+        if run.done():
+            raise AssertionError(f"run_up ended early:\n{console.getvalue()}")
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not ready in time:\n{console.getvalue()}")
+
+
+async def _starts(data_dir: Path) -> int:
+    """Rows written by the bootstrap, read with a fresh embedded server."""
+    from rescue.stack.postgres import EmbeddedPostgres
+
+    pg = EmbeddedPostgres(data_dir / "pg")
+    try:
+        pg.start()
+        conn = await asyncpg.connect(pg.admin_url("rescue"))
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM starts"))
+        finally:
+            await conn.close()
+    finally:
+        pg.stop()
+
+
+async def test_up_stop_and_up_again_keeps_everything(tmp_path: Path, stub_children: Path) -> None:
+    settings = _settings(tmp_path)
+    data_dir = (tmp_path / "data").resolve()
+    console, stop = io.StringIO(), asyncio.Event()
+    run = asyncio.create_task(
+        up.run_up(settings, bootstrap=_counting_bootstrap, stop=stop, console=console)
+    )
+    await _until_ready(console, run)
+    env = json.loads(stub_children.read_text())
+    assert env["RESCUE_DATA_DIR"] == str(data_dir)
+    assert env["RESCUE_API_PORT"] == str(settings.api_port)
+    assert env["RESCUE_DATABASE_URL"].startswith("postgresql://postgres@/rescue?host=")
+    assert env["RESCUE_TEMPORAL_ADDRESS"] == f"127.0.0.1:{settings.temporal_port}"
+    text = console.getvalue()
+    assert f"http://127.0.0.1:{settings.api_port}/console/" in text
+    assert f"http://127.0.0.1:{settings.temporal_ui_port}" in text
+    client = await Client.connect(env["RESCUE_TEMPORAL_ADDRESS"])
+    workflow_id = f"case-{uuid.uuid4()}"
+    await client.start_workflow(
+        "NoSuchWorkflow",
+        id=workflow_id,
+        task_queue="no-worker",
+        search_attributes=TypedSearchAttributes([SearchAttributePair(STAGE, "admission")]),
+    )
+    stop.set()
+    assert await run == 0
+    assert not (data_dir / "pg" / "postmaster.pid").exists()
+    assert port_is_free(settings.temporal_port) and port_is_free(settings.api_port)
+    assert (data_dir / "logs" / "worker.log").read_text() == "worker stub running\n"
+
+    # Again, on the same data: the database row and the running case are still there.
+    console, stop = io.StringIO(), asyncio.Event()
+    run = asyncio.create_task(
+        up.run_up(settings, bootstrap=_counting_bootstrap, stop=stop, console=console)
+    )
+    await _until_ready(console, run)
+    client = await Client.connect(f"127.0.0.1:{settings.temporal_port}")
+    assert (await client.get_workflow_handle(workflow_id).describe()).status is not None
+    # A child dying ends the run with a non-zero code and everything stopped.
+    os.kill(json.loads(stub_children.read_text())["pid"], signal.SIGKILL)
+    assert await asyncio.wait_for(run, 60) == 1
+    assert "worker exited unexpectedly" in console.getvalue()
+    assert not (data_dir / "pg" / "postmaster.pid").exists()
+    assert await _starts(data_dir) == 2
+
+
+async def test_failed_start_unwinds(tmp_path: Path, stub_children: Path) -> None:
+    async def broken(database_url: str) -> None:
+        raise RuntimeError("migration 0002 is broken")
+
+    settings = _settings(tmp_path)
+    console = io.StringIO()
+    code = await up.run_up(settings, bootstrap=broken, stop=asyncio.Event(), console=console)
+    assert code == 1
+    assert "migration 0002 is broken" in console.getvalue()
+    assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()
+    assert port_is_free(settings.temporal_port)

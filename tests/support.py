@@ -1,0 +1,87 @@
+"""What tests share: the stack handle and the steps a user takes through the API."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from temporalio.client import Client
+
+from rescue.settings import Settings
+
+TEST_PAYLOAD_KEY = base64.b64encode(b"rescue-test-payload-key-32-bytes").decode()
+"""Fixed key, so histories recorded by the suite can be replayed by later suites."""
+DEMO_PASSWORD = "Rescue-Demo-2026"
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    client: Client
+    database_url: str
+    api_url: str
+
+    def sim_url(self, agency: str) -> str:
+        return str(getattr(self.settings, f"{agency}_url"))
+
+    def sim_admin(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.settings.simulator_admin_token}"}
+
+
+async def login(api: httpx.AsyncClient, username: str) -> dict[str, str]:
+    resp = await api.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD})
+    assert resp.status_code == 200, resp.text
+    return {"Authorization": f"Bearer {resp.json()['access_token']}"}
+
+
+def new_report(**overrides: Any) -> dict[str, Any]:
+    report = {
+        "report_id": f"test-{uuid.uuid4().hex[:12]}",
+        "channel": "patrol",
+        "place": "示范市火车站广场东侧地下通道",
+        "sex": "male",
+        "description": "中年男性，衣着单薄",
+    }
+    report.update(overrides)
+    return report
+
+
+def registration(name: str = "张建国", birth: str = "1968-03-12", **person: Any) -> dict[str, Any]:
+    return {"person": {"name": name, "sex": "male", "birth_date": birth, **person}}
+
+
+def voucher(days_ahead: int = 1, destination: str = "东湖站") -> dict[str, Any]:
+    return {"destination": destination, "travel_date": (date.today() + timedelta(days=days_ahead)).isoformat()}
+
+
+async def wait_for_task(api: httpx.AsyncClient, headers: dict[str, str], case_id: str, kind: str,
+                        timeout: float = 30) -> dict[str, Any]:
+    """Poll the caller's inbox until a task of this kind for this case appears."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        resp = await api.get("/api/v1/tasks", headers=headers)
+        assert resp.status_code == 200, resp.text
+        for task in resp.json():
+            if task["case_id"] == case_id and task["kind"] == kind:
+                return task
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no {kind} task for case {case_id} after {timeout}s")
+        await asyncio.sleep(0.1)
+
+
+async def wait_for_stage(api: httpx.AsyncClient, headers: dict[str, str], case_id: str, stage: str,
+                         timeout: float = 30) -> dict[str, Any]:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        resp = await api.get(f"/api/v1/cases/{case_id}", headers=headers)
+        assert resp.status_code == 200, resp.text
+        if resp.json()["stage"] == stage:
+            return resp.json()
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"case {case_id} stuck in {resp.json()['stage']}, wanted {stage}")
+        await asyncio.sleep(0.1)
