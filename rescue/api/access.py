@@ -1,7 +1,8 @@
 """Who may see and do what: subtree rules and field masking, enforced on the server.
 
 Deny by default: a user reads a case when it belongs to their subtree (the station or the
-origin community), or when one of its tasks is assigned to their node and role.
+origin community), when one of its tasks is assigned to their node and role, or when they
+filed the report that opened it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def within(user: UserRecord, node_path: str | None) -> bool:
 
 
 def may_read_case(user: UserRecord, *, station_path: str, origin_path: str | None,
-                  has_task_for_user: bool) -> bool:
-    if has_task_for_user:
+                  has_task_for_user: bool, reported_by_user: bool) -> bool:
+    if has_task_for_user or reported_by_user:
         return True
     if user.role in _AGENCY_ROLES:
         return False  # agencies see only the cases they have work on

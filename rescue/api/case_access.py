@@ -38,7 +38,8 @@ async def load_case_for(
         "SELECT EXISTS (SELECT 1 FROM tasks WHERE case_id = $1 AND assignee_node_id = $2"
         " AND assignee_role = $3)", cid, user.node_id, user.role.value))
     allowed = may_read_case(user, station_path=station.path, origin_path=origin_path,
-                            has_task_for_user=has_task)
+                            has_task_for_user=has_task,
+                            reported_by_user=report.reported_by == user.user_id)
     await record_access(conn, user_id=user.user_id, username=user.username, action=action,
                         subject=f"case:{cid}", allowed=allowed, client=client)
     if not allowed:

@@ -23,6 +23,7 @@ class ReportRecord(BaseModel):
     workflow_id: str
     channel: str
     station_node_id: str
+    reported_by: uuid.UUID | None
     created_at: datetime
 
 

@@ -47,7 +47,12 @@ class Supervisor:
         """Write one line of the supervisor's own to the console."""
         self._write_console(f"[up] {line}\n")
 
+    def echo(self, text: str) -> None:
+        """Write a block of text (the banner) to the console as is."""
+        self._write_console(text.rstrip("\n") + "\n")
+
     def _write_console(self, text: str) -> None:
+        """Write to the console; never fail because of it."""
         console = self._console or sys.stdout
         try:
             console.write(text)

@@ -230,7 +230,7 @@ async def run_up(
         if error is not None:
             say(f"启动失败 / start failed: {type(error).__name__}: {error}")
             return code
-        say("\n" + banner(settings, local_temporal=started.temporal is not None))
+        started.supervisor.echo(banner(settings, local_temporal=started.temporal is not None))
         await _first(stop.wait(), started.supervisor.failed.wait())
         code = 1 if started.supervisor.failed.is_set() else 0
         return code
