@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from support import TEST_PAYLOAD_KEY, Stack
 
 from rescue.api.app import create_app
 from rescue.db.migrate import apply_migrations
@@ -31,6 +30,7 @@ from rescue.stack.postgres import EmbeddedPostgres, drop_database, ensure_databa
 from rescue.stack.temporal_server import TemporalDevServer, ensure_search_attributes, free_port
 from rescue.temporal_client import connect
 from rescue.worker import build_worker
+from support import TEST_PAYLOAD_KEY, Stack
 
 _exit_status = 0
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 from temporalio.client import Client
+from temporalio.worker import Replayer
 
+from rescue.codec import data_converter
 from rescue.settings import Settings
+from rescue.worker import WORKFLOWS
 
 TEST_PAYLOAD_KEY = base64.b64encode(b"rescue-test-payload-key-32-bytes").decode()
 """Fixed key, so histories recorded by the suite can be replayed by later suites."""
@@ -85,3 +90,17 @@ async def wait_for_stage(api: httpx.AsyncClient, headers: dict[str, str], case_i
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"case {case_id} stuck in {resp.json()['stage']}, wanted {stage}")
         await asyncio.sleep(0.1)
+
+
+HISTORIES = Path(__file__).parent / "replay" / "histories"
+
+
+async def replay_and_maybe_record(stack: Stack, workflow_id: str, name: str) -> None:
+    """Replay a finished case's history with today's code; with RESCUE_RECORD_HISTORIES=1,
+    also keep it in tests/replay/histories so later changes must still replay it."""
+    history = await stack.client.get_workflow_handle(workflow_id).fetch_history()
+    await Replayer(workflows=WORKFLOWS, data_converter=data_converter([base64.b64decode(TEST_PAYLOAD_KEY)])
+                   ).replay_workflow(history)
+    if os.environ.get("RESCUE_RECORD_HISTORIES") == "1":
+        HISTORIES.mkdir(parents=True, exist_ok=True)
+        (HISTORIES / f"{name}.json").write_text(history.to_json())

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 import httpx
-from support import Stack, login, new_report, registration, voucher, wait_for_stage, wait_for_task
+
+from support import (
+    Stack,
+    login,
+    new_report,
+    registration,
+    replay_and_maybe_record,
+    voucher,
+    wait_for_stage,
+    wait_for_task,
+)
 
 
 async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncClient) -> None:
@@ -73,3 +83,6 @@ async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncCl
     assert history[-1]["type"] == "WORKFLOW_EXECUTION_COMPLETED"
     activities = {e["detail"] for e in history if e["type"] == "ACTIVITY_TASK_SCHEDULED"}
     assert {"sync_case", "lookup_household", "exchange_ticket"} <= activities
+
+    # Today's code replays what just ran (and, when recording, keeps it for later versions).
+    await replay_and_maybe_record(stack, f"rescue-case:{final['case_number']}", "happy_path")

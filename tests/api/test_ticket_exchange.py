@@ -4,6 +4,7 @@ refusal by the ticket office comes back to the caseworker as a new voucher task.
 from __future__ import annotations
 
 import httpx
+
 from support import Stack, login, new_report, registration, voucher, wait_for_stage, wait_for_task
 
 

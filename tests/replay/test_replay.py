@@ -1,0 +1,31 @@
+"""Recorded histories of real cases replay with today's workflow code: a change that would
+break running cases fails here. Record new ones with RESCUE_RECORD_HISTORIES=1."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from rescue.codec import data_converter
+from rescue.worker import WORKFLOWS
+from support import HISTORIES, TEST_PAYLOAD_KEY
+
+RECORDED = sorted(HISTORIES.glob("*.json"))
+
+
+def test_histories_are_kept() -> None:
+    assert {p.stem for p in RECORDED} >= {"happy_path"}
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
+async def test_recorded_history_replays(path) -> None:
+    events = json.loads(path.read_text())
+    history = WorkflowHistory.from_json(f"recorded:{path.stem}", events)
+    replayer = Replayer(workflows=WORKFLOWS,
+                        data_converter=data_converter([base64.b64decode(TEST_PAYLOAD_KEY)]))
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
