@@ -48,6 +48,9 @@ class Settings(BaseSettings):
 
     policy: str = "standard"
     """Name of the policy new cases get: ``standard`` (real durations) or ``compressed``."""
+    allowed_policies: list[str] = ["standard", "compressed"]
+    """Policies a report may ask for by name (the demo asks for ``compressed``); a production
+    deployment sets ``RESCUE_ALLOWED_POLICIES='["standard"]'``."""
 
     jwt_secret: str | None = None
     """Signing key for bearer tokens; unset means a key generated once into data_dir."""

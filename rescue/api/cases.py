@@ -29,6 +29,7 @@ from rescue.db.network_repo import NodeNotFound, get_node, nearest_station
 from rescue.domain.case import CaseEvent, CaseState, RescueCaseInput
 from rescue.domain.enums import Classification, Stage, label
 from rescue.domain.person import PersonSummary
+from rescue.domain.policy import Policy, policy_named
 from rescue.domain.report import DiscoveryReport
 from rescue.domain.tasks import Actor, CaseTask
 from rescue.workflows import search_attributes as sa
@@ -42,6 +43,8 @@ class CreateCaseRequest(DiscoveryReport):
     """A discovery report; ``station_node_id`` defaults to the reporter's own station."""
 
     station_node_id: str | None = Field(default=None, description="负责救助站编号（默认为报告人所属救助站）")
+    policy: str | None = Field(
+        default=None, description="时限策略名称（默认为系统配置；演示用 compressed）")
 
 
 class CreateCaseResponse(BaseModel):
@@ -88,6 +91,7 @@ async def create_case(ctx: Ctx, user: CurrentUser, body: CreateCaseRequest, requ
     returns the same case (200 instead of 201)."""
     if user.role not in REPORTS_CASES:
         raise ApiError(403, "forbidden", "您的岗位不能登记发现报告")
+    policy = _policy_for(ctx, body.policy)  # every check before anything is written
     async with ctx.pool.acquire() as conn:
         station = await _station_for(conn, user, body.station_node_id)
         record, created = await register_report(
@@ -97,13 +101,13 @@ async def create_case(ctx: Ctx, user: CurrentUser, body: CreateCaseRequest, requ
         await record_access(conn, user_id=user.user_id, username=user.username,
                             action="create_case", subject=f"case:{record.case_id}", allowed=True,
                             client=client_address(request), detail="new" if created else "repeat")
-    report = DiscoveryReport.model_validate(body.model_dump(exclude={"station_node_id"}))
+    report = DiscoveryReport.model_validate(body.model_dump(exclude={"station_node_id", "policy"}))
     inp = RescueCaseInput(
         case_id=str(record.case_id), case_number=record.case_number,
         station_node_id=record.station_node_id, report=report,
         reported_by=Actor(user_id=str(user.user_id), username=user.username,
                           node_id=user.node_id, role=user.role),
-        policy=ctx.policy,
+        policy=policy,
     )
     try:
         await ctx.temporal.start_workflow(
@@ -125,6 +129,15 @@ async def create_case(ctx: Ctx, user: CurrentUser, body: CreateCaseRequest, requ
         response.status_code = 200
     return CreateCaseResponse(case_id=str(record.case_id), case_number=record.case_number,
                               workflow_id=record.workflow_id, created=created)
+
+
+def _policy_for(ctx: Ctx, requested: str | None) -> Policy:
+    if requested is None:
+        return ctx.policy
+    if requested not in ctx.settings.allowed_policies:
+        raise ApiError(422, "policy_not_allowed", f"不允许使用时限策略：{requested}",
+                       {"allowed": ctx.settings.allowed_policies})
+    return policy_named(requested)
 
 
 async def _station_for(conn: Any, user: Any, requested: str | None) -> Any:

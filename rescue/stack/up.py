@@ -8,13 +8,18 @@ its state under ``data_dir``, so stopping and starting again finds all data inta
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
+
+from pydantic import SecretBytes, SecretStr
+from pydantic_core import to_jsonable_python
 
 from rescue.settings import Settings
 from rescue.stack.postgres import EmbeddedPostgres, ensure_database
@@ -92,11 +97,24 @@ def child_env(settings: Settings, database_url: str, temporal_address: str) -> d
     env = dict(os.environ)
     for name, value in settings.model_dump().items():
         if value is not None:
-            env[f"RESCUE_{name.upper()}"] = str(value)
+            env[f"RESCUE_{name.upper()}"] = _env_value(value)
     env["RESCUE_DATABASE_URL"] = database_url
     env["RESCUE_TEMPORAL_ADDRESS"] = temporal_address
     env["RESCUE_DATA_DIR"] = str(settings.data_dir)
     return env
+
+
+def _env_value(value: object) -> str:
+    """A setting as pydantic-settings reads it back: plain text for scalars, JSON otherwise."""
+    if isinstance(value, SecretStr | SecretBytes):
+        value = value.get_secret_value()
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float | Path):
+        return str(value)
+    return json.dumps(to_jsonable_python(value))
 
 
 def _default_bootstrap(settings: Settings) -> Bootstrap:

@@ -74,7 +74,9 @@ async def test_ensure_database_is_idempotent_and_race_safe(tmp_path: Path) -> No
         await drop_database(admin, "rescue_x")  # terminates the open session above
         await drop_database(admin, "rescue_x")  # already gone: fine
         admin_conn = await asyncpg.connect(admin)
-        gone = await admin_conn.fetchval("SELECT count(*) FROM pg_database WHERE datname = 'rescue_x'")
+        gone = await admin_conn.fetchval(
+            "SELECT count(*) FROM pg_database WHERE datname = 'rescue_x'"
+        )
         await admin_conn.close()
         assert gone == 0
         assert conn.is_closed() or not await _still_usable(conn)
@@ -131,7 +133,9 @@ async def test_stale_pid_file_after_crash_is_ignored(tmp_path: Path) -> None:
         stale = (pgdata / "postmaster.pid").read_text()
         pg.stop()
         # A crash leaves postmaster.pid behind; its pid may since belong to another process.
-        (pgdata / "postmaster.pid").write_text(stale.replace(str(pid), str(psutil.Process().pid), 1))
+        (pgdata / "postmaster.pid").write_text(
+            stale.replace(str(pid), str(psutil.Process().pid), 1)
+        )
         conn = await asyncpg.connect(pg.start())
         assert await conn.fetchval("SELECT 1") == 1
         await conn.close()

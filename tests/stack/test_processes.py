@@ -81,4 +81,3 @@ async def test_child_ignoring_sigterm_is_killed(tmp_path: Path) -> None:
     await sup.stop_all(grace=0.5)
     assert proc.returncode is not None and proc.returncode < 0
     assert "did not stop" in console.getvalue()
-

@@ -169,3 +169,26 @@ async def test_failed_start_unwinds(tmp_path: Path, stub_children: Path) -> None
     assert "migration 0002 is broken" in console.getvalue()
     assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()
     assert port_is_free(settings.temporal_port)
+
+
+def test_child_env_round_trips_every_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Children rebuild the very same settings (CLI overrides included) from the environment."""
+    settings = Settings(
+        data_dir=tmp_path.resolve(),
+        api_port=9123,
+        jwt_secret="s3cret",
+        activity_timeout_seconds=2.5,
+        allowed_policies=["standard"],
+    )
+    env = up.child_env(settings, "postgresql://u@/db?host=/s", "127.0.0.1:7999")
+    for name in list(os.environ):
+        if name.startswith("RESCUE_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        if name.startswith("RESCUE_"):
+            monkeypatch.setenv(name, value)
+    rebuilt = Settings()
+    expected = settings.model_copy(
+        update={"database_url": "postgresql://u@/db?host=/s", "temporal_address": "127.0.0.1:7999"}
+    )
+    assert rebuilt == expected

@@ -1,0 +1,65 @@
+"""The ``rescue`` command: ``up`` (the whole system), ``demo``, ``worker``, ``api``, ``migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from rescue.settings import load_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="rescue", description="救助管理系统 rescue management system")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="start everything on this machine (Ctrl-C stops it)")
+    demo = sub.add_parser("demo", help="drive one case from report to closed over the API")
+    demo.add_argument("--api", help="API base URL (default: from settings)")
+    demo.add_argument("--policy", default="compressed", help="time policy of the demo case")
+    sub.add_parser("worker", help="run the Temporal worker")
+    sub.add_parser("api", help="serve the API and console")
+    sub.add_parser("migrate", help="apply migrations and load the demo network")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+
+    if args.command == "up":
+        from rescue.stack.up import run_up
+
+        status = asyncio.run(run_up(settings))
+    elif args.command == "demo":
+        from rescue.demo import run_demo
+
+        status = asyncio.run(run_demo(settings, api_url=args.api, policy=args.policy))
+    elif args.command == "worker":
+        from rescue.worker import main as worker_main
+
+        worker_main()
+        return
+    elif args.command == "api":
+        from rescue.api.__main__ import main as api_main
+
+        api_main()
+        return
+    else:
+        from rescue.db.migrate import apply_migrations
+        from rescue.db.seed import load_demo
+
+        if not settings.database_url:
+            print("RESCUE_DATABASE_URL is required", file=sys.stderr)
+            sys.exit(2)
+
+        async def _migrate() -> None:
+            await apply_migrations(settings.database_url or "")
+            await load_demo(settings.database_url or "", settings)
+
+        asyncio.run(_migrate())
+        status = 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # A process that ran Temporal clients may abort at interpreter exit (SDK issue).
+    os._exit(status)
+
+
+if __name__ == "__main__":
+    main()
