@@ -106,7 +106,8 @@ async def create_case(ctx: Ctx, user: CurrentUser, body: CreateCaseRequest, requ
         case_id=str(record.case_id), case_number=record.case_number,
         station_node_id=record.station_node_id, report=report,
         reported_by=Actor(user_id=str(user.user_id), username=user.username,
-                          node_id=user.node_id, role=user.role),
+                          node_id=user.node_id, role=user.role,
+                          display_name=user.display_name),
         policy=policy,
     )
     try:

@@ -124,7 +124,8 @@ async def complete_task(ctx: Ctx, user: CurrentUser, task_id: str, body: Complet
     except PayloadInvalid as exc:
         raise ApiError(422, "invalid_payload", exc.message, exc.errors) from None
     handle = ctx.temporal.get_workflow_handle(case_workflow_id(task.case_number))
-    actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id, role=user.role)
+    actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id, role=user.role,
+                          display_name=user.display_name)
     try:
         async with asyncio.timeout(30):
             state = await handle.execute_update(

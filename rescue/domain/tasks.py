@@ -28,6 +28,12 @@ class Actor(BaseModel):
     username: str
     node_id: str
     role: Role
+    display_name: str | None = None
+
+    @property
+    def shown_as(self) -> str:
+        """How the timeline names the person: their display name, else their username."""
+        return self.display_name or self.username
 
 
 class CaseTask(BaseModel):

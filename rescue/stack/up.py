@@ -8,20 +8,15 @@ its state under ``data_dir``, so stopping and starting again finds all data inta
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import signal
-import sys
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import urlsplit
-
-from pydantic import SecretBytes, SecretStr
-from pydantic_core import to_jsonable_python
 
 from rescue.settings import Settings
+from rescue.stack.children import bind_address, child_env, child_specs
 from rescue.stack.postgres import EmbeddedPostgres, ensure_database
 from rescue.stack.processes import Supervisor
 from rescue.stack.temporal_server import TemporalDevServer, ensure_search_attributes, port_is_free
@@ -33,18 +28,6 @@ DATABASE_NAME = "rescue"
 HEALTH_TIMEOUT_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class ChildSpec:
-    """A child process of the run and how to tell it is up."""
-
-    name: str
-    argv: list[str]
-    health_url: str | None = None
-    ok_statuses: tuple[int, ...] = (200,)
-    port: tuple[str, int] | None = None
-    """(host, port) it will listen on, checked free before start."""
-
-
 @dataclass
 class _Started:
     """What has been started so far, to unwind it in reverse even after a partial start."""
@@ -54,67 +37,6 @@ class _Started:
     temporal: TemporalDevServer | None = None
     database_url: str = ""
     temporal_address: str = ""
-
-
-def _port_of(url: str) -> int:
-    """Port of an http(s) URL, explicit or implied by the scheme."""
-    parts = urlsplit(url)
-    return parts.port or (443 if parts.scheme == "https" else 80)
-
-
-def _bind(host_port: tuple[str, int]) -> tuple[int, str]:
-    """(port, host) arguments of port_is_free for a listen address."""
-    host, port = host_port
-    return port, host or "127.0.0.1"
-
-
-def child_specs(settings: Settings) -> list[ChildSpec]:
-    """The simulators, the worker and the API, in start order."""
-    python = sys.executable
-    specs = []
-    for agency, url in (
-        ("police", settings.police_url),
-        ("hospital", settings.hospital_url),
-        ("transport", settings.transport_url),
-    ):
-        port = _port_of(url)
-        argv = [python, "-m", "rescue.simulators", agency, "--port", str(port)]
-        argv += ["--api-key", settings.agency_api_key]
-        argv += ["--admin-token", settings.simulator_admin_token]
-        health = f"{url.rstrip('/')}/healthz"
-        specs.append(ChildSpec(agency, argv, health, port=("127.0.0.1", port)))
-    specs.append(ChildSpec("worker", [python, "-m", "rescue.worker"]))
-    host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "") else settings.api_host
-    api_health = f"http://{host}:{settings.api_port}/healthz"
-    # 503 is an API that is up but reports a dependency not ready: up enough to go on.
-    api_argv = [python, "-m", "rescue.api"]
-    specs.append(ChildSpec("api", api_argv, api_health, (200, 503), (host, settings.api_port)))
-    return specs
-
-
-def child_env(settings: Settings, database_url: str, temporal_address: str) -> dict[str, str]:
-    """Inherited environment plus the settings of this run, so children see CLI overrides too."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump().items():
-        if value is not None:
-            env[f"RESCUE_{name.upper()}"] = _env_value(value)
-    env["RESCUE_DATABASE_URL"] = database_url
-    env["RESCUE_TEMPORAL_ADDRESS"] = temporal_address
-    env["RESCUE_DATA_DIR"] = str(settings.data_dir)
-    return env
-
-
-def _env_value(value: object) -> str:
-    """A setting as pydantic-settings reads it back: plain text for scalars, JSON otherwise."""
-    if isinstance(value, SecretStr | SecretBytes):
-        value = value.get_secret_value()
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float | Path):
-        return str(value)
-    return json.dumps(to_jsonable_python(value))
 
 
 def _default_bootstrap(settings: Settings) -> Bootstrap:
@@ -162,7 +84,9 @@ async def _start_everything(settings: Settings, started: _Started, bootstrap: Bo
     say("准备数据库 / applying migrations and demo data")
     await bootstrap(started.database_url)
     specs = child_specs(settings)
-    busy = [f"{s.name} {s.port[1]}" for s in specs if s.port and not port_is_free(*_bind(s.port))]
+    busy = [
+        f"{s.name} {s.port[1]}" for s in specs if s.port and not port_is_free(*bind_address(s.port))
+    ]
     if busy:
         raise RuntimeError(f"ports already in use (an earlier run still alive?): {', '.join(busy)}")
     env = child_env(settings, started.database_url, started.temporal_address)
@@ -200,13 +124,20 @@ def banner(settings: Settings, *, local_temporal: bool) -> str:
 
 
 async def _first(*aws: Awaitable[object]) -> None:
-    """Wait until the first of ``aws`` completes; cancel the rest (their results do not matter)."""
+    """Wait until the first of ``aws`` completes; cancel the helper tasks made for the rest."""
     tasks = [asyncio.ensure_future(a) for a in aws]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in tasks:
-            task.cancel()
+        for given, task in zip(aws, tasks, strict=True):
+            if task is not given:  # tasks passed in belong to the caller
+                task.cancel()
+
+
+def _log_error(data_dir: Path, error: BaseException) -> None:
+    """Keep the traceback of a failed start in logs/up.log (the console gets one line)."""
+    with open(data_dir / "logs" / "up.log", "a", encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(error)))
 
 
 async def run_up(
@@ -216,7 +147,7 @@ async def run_up(
     stop: asyncio.Event | None = None,
     console: TextIO | None = None,
 ) -> int:
-    """Run the whole system until Ctrl-C/SIGTERM (or ``stop`` is set) or a child dies.
+    """Run the whole system until Ctrl-C/SIGTERM/SIGHUP (or ``stop`` is set) or a child dies.
 
     ``bootstrap`` None means the real migrations and demo seed. Returns the exit code:
     0 after a requested stop, 1 after a failed start or a child's death.
@@ -230,7 +161,7 @@ async def run_up(
     handled: list[signal.Signals] = []
     if stop is None:
         stop = asyncio.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
             handled.append(sig)
     startup = asyncio.create_task(
@@ -246,7 +177,8 @@ async def run_up(
             return code
         error = startup.exception()
         if error is not None:
-            say(f"启动失败 / start failed: {type(error).__name__}: {error}")
+            _log_error(data_dir, error)
+            say(f"启动失败 / start failed: {type(error).__name__}: {error} (logs/up.log)")
             return code
         started.supervisor.echo(banner(settings, local_temporal=started.temporal is not None))
         await _first(stop.wait(), started.supervisor.failed.wait())

@@ -138,7 +138,7 @@ class CaseRuntime:
         self._done.add(task.task_id)
         self._consumed.add(task.task_id)
         self._closed_tasks.append(done)
-        self.event("task_completed", f"{done.actor.username}完成任务：{label(kind)}",
+        self.event("task_completed", f"{done.actor.shown_as}完成任务：{label(kind)}",
                    actor=done.actor.username, task_id=task.task_id)
         self._upsert_search_attributes()
         await self.sync()

@@ -171,7 +171,9 @@ async def test_failed_start_unwinds(tmp_path: Path, stub_children: Path) -> None
     assert port_is_free(settings.temporal_port)
 
 
-def test_child_env_round_trips_every_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_child_env_round_trips_every_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Children rebuild the very same settings (CLI overrides included) from the environment."""
     settings = Settings(
         data_dir=tmp_path.resolve(),
