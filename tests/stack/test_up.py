@@ -7,13 +7,12 @@ import io
 import json
 import os
 import signal
-import sys
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 import asyncpg
 import pytest
+import stack_stubs
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
@@ -22,58 +21,14 @@ from rescue.stack import up
 from rescue.stack.temporal_server import free_port, port_is_free
 from rescue.workflows.search_attributes import STAGE
 
-HTTP_STUB = """
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200 if self.path == "/healthz" else 404)
-        self.end_headers()
-    def log_message(self, *args):
-        pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-"""
-WORKER_STUB = """
-import json, os, sys, time
-keys = ("RESCUE_DATABASE_URL", "RESCUE_TEMPORAL_ADDRESS", "RESCUE_DATA_DIR", "RESCUE_API_PORT")
-env = {k: os.environ.get(k) for k in keys}
-env["pid"] = os.getpid()
-open(sys.argv[1], "w").write(json.dumps(env))
-print("worker stub running", flush=True)
-time.sleep(600)
-"""
-
 
 @pytest.fixture
 def stub_children(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Replace the real children by stubs listening where the real ones would."""
     env_file = tmp_path / "worker-env.json"
-    real = up.child_specs
-
-    def fake(settings: Settings) -> list[up.ChildSpec]:
-        specs = []
-        for spec in real(settings):
-            if spec.name == "worker":
-                argv = [sys.executable, "-c", WORKER_STUB, str(env_file)]
-            else:
-                assert spec.port is not None and spec.health_url is not None
-                argv = [sys.executable, "-c", HTTP_STUB, str(spec.port[1])]
-            specs.append(replace(spec, argv=argv))
-        return specs
-
-    monkeypatch.setattr(up, "child_specs", fake)
+    monkeypatch.setattr(up, "child_specs", up.child_specs)  # restored after the test
+    stack_stubs.install(up, env_file)
     return env_file
-
-
-def _settings(tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        temporal_port=free_port(),
-        temporal_ui_port=free_port(),
-        api_port=free_port(),
-        police_url=f"http://127.0.0.1:{free_port()}",
-        hospital_url=f"http://127.0.0.1:{free_port()}",
-        transport_url=f"http://127.0.0.1:{free_port()}",
-    )
 
 
 async def _counting_bootstrap(database_url: str) -> None:
@@ -84,16 +39,6 @@ async def _counting_bootstrap(database_url: str) -> None:
         await conn.execute("INSERT INTO starts DEFAULT VALUES")
     finally:
         await conn.close()
-
-
-async def _until_ready(console: io.StringIO, run: asyncio.Task[int]) -> None:
-    for _ in range(600):
-        if "Ctrl-C" in console.getvalue():
-            return
-        if run.done():
-            raise AssertionError(f"run_up ended early:\n{console.getvalue()}")
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"not ready in time:\n{console.getvalue()}")
 
 
 async def _starts(data_dir: Path) -> int:
@@ -113,13 +58,13 @@ async def _starts(data_dir: Path) -> int:
 
 
 async def test_up_stop_and_up_again_keeps_everything(tmp_path: Path, stub_children: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = stack_stubs.settings_on_free_ports(tmp_path)
     data_dir = (tmp_path / "data").resolve()
     console, stop = io.StringIO(), asyncio.Event()
     run = asyncio.create_task(
         up.run_up(settings, bootstrap=_counting_bootstrap, stop=stop, console=console)
     )
-    await _until_ready(console, run)
+    await stack_stubs.until_ready(console, run)
     env = json.loads(stub_children.read_text())
     assert env["RESCUE_DATA_DIR"] == str(data_dir)
     assert env["RESCUE_API_PORT"] == str(settings.api_port)
@@ -147,7 +92,7 @@ async def test_up_stop_and_up_again_keeps_everything(tmp_path: Path, stub_childr
     run = asyncio.create_task(
         up.run_up(settings, bootstrap=_counting_bootstrap, stop=stop, console=console)
     )
-    await _until_ready(console, run)
+    await stack_stubs.until_ready(console, run)
     client = await Client.connect(f"127.0.0.1:{settings.temporal_port}")
     assert (await client.get_workflow_handle(workflow_id).describe()).status is not None
     # A child dying ends the run with a non-zero code and everything stopped.
@@ -162,7 +107,7 @@ async def test_failed_start_unwinds(tmp_path: Path, stub_children: Path) -> None
     async def broken(database_url: str) -> None:
         raise RuntimeError("migration 0002 is broken")
 
-    settings = _settings(tmp_path)
+    settings = stack_stubs.settings_on_free_ports(tmp_path)
     console = io.StringIO()
     code = await up.run_up(settings, bootstrap=broken, stop=asyncio.Event(), console=console)
     assert code == 1
@@ -194,3 +139,44 @@ def test_child_env_round_trips_every_setting(
         update={"database_url": "postgresql://u@/db?host=/s", "temporal_address": "127.0.0.1:7999"}
     )
     assert rebuilt == expected
+
+
+async def test_external_database_and_temporal_are_used_as_given(
+    tmp_path: Path, stub_children: Path
+) -> None:
+    from rescue.stack.postgres import EmbeddedPostgres, drop_database, ensure_database
+    from rescue.stack.temporal_server import TemporalDevServer
+
+    pg = EmbeddedPostgres(tmp_path / "external-pg", delete_on_stop=True)
+    temporal = TemporalDevServer(port=free_port(), ui_port=None, db_file=None, namespace="ext")
+    try:
+        database_url = await ensure_database(pg.start(), "external_db")
+        address = await temporal.start()
+        settings = stack_stubs.settings_on_free_ports(tmp_path).model_copy(
+            update={
+                "database_url": database_url,
+                "temporal_address": address,
+                "temporal_namespace": "ext",
+            }
+        )
+        seen: list[str] = []
+
+        async def record(url: str) -> None:
+            seen.append(url)
+
+        console, stop = io.StringIO(), asyncio.Event()
+        run = asyncio.create_task(up.run_up(settings, bootstrap=record, stop=stop, console=console))
+        await stack_stubs.until_ready(console, run)
+        env = json.loads(stub_children.read_text())
+        stop.set()
+        assert await run == 0
+        assert seen == [database_url]
+        assert env["RESCUE_DATABASE_URL"] == database_url
+        assert env["RESCUE_TEMPORAL_ADDRESS"] == address
+        assert not (tmp_path / "data" / "pg").exists()  # no embedded server of its own
+        assert "Temporal 界面" not in console.getvalue()
+        assert not port_is_free(int(address.rsplit(":", 1)[1]))  # an external server stays up
+        await drop_database(pg.admin_url(), "external_db")
+    finally:
+        await temporal.stop()
+        pg.stop()
