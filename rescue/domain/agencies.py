@@ -61,3 +61,95 @@ class TicketExchangeInput(BaseModel):
     passenger_name: str | None = None
     destination: str
     travel_date: date
+
+
+# --- Agency calls added for the full lifecycle (police DNA and registries, hospital) --------
+
+SUBMIT_DNA_SAMPLE = "submit_dna_sample"
+"""Submit a minor's collected sample to the anti-trafficking DNA database (打拐DNA信息库)."""
+REGISTER_PSYCHIATRIC_PATIENT = "register_psychiatric_patient"
+"""Enter a psychiatric patient who may cause harm in the police psychiatric registry."""
+REPORT_LOST_CONTACT = "report_lost_contact"
+"""Report a person out of contact with the family for over a year to the local police."""
+REQUEST_EMERGENCY_PICKUP = "request_emergency_pickup"
+"""Ask the designated hospital to come and treat a critically ill person where found."""
+ADMIT_TO_HOSPITAL = "admit_to_hospital"
+"""Send the introduction letter (救治介绍信): the hospital admits the person as a rescue case."""
+
+
+class DnaSampleInput(BaseModel):
+    """A collected sample; ``sample_id`` is the idempotency key and comes back in the result."""
+
+    case_number: str
+    sample_id: str
+    collected_on: date
+    collected_by: str
+    """Police officer (username) who collected the sample."""
+
+
+class DnaSubmission(BaseModel):
+    sample_id: str
+    database_ref: str
+    """Reference the DNA database gave the sample; results arrive later by callback."""
+
+
+class PsychiatricRegistrationInput(BaseModel):
+    case_number: str
+    registration_id: str
+    """Idempotency key."""
+    name: str | None = None
+    id_number: str | None = None
+    risk_summary: str
+    """Why the person may cause harm (sensitive: encrypted in payloads)."""
+
+
+class PsychiatricRegistration(BaseModel):
+    registration_id: str
+    registry_number: str
+
+
+class LostContactReportInput(BaseModel):
+    case_number: str
+    report_id: str
+    """Idempotency key."""
+    name: str | None = None
+    id_number: str | None = None
+    community_node_id: str
+    last_contact_on: date
+
+
+class LostContactReport(BaseModel):
+    report_id: str
+    police_ref: str
+
+
+class EmergencyPickupInput(BaseModel):
+    case_number: str
+    request_id: str
+    """Idempotency key."""
+    place: str
+    condition: str
+
+
+class EmergencyPickup(BaseModel):
+    request_id: str
+    pickup_ref: str
+    eta_minutes: int
+
+
+class HospitalAdmissionInput(BaseModel):
+    """The introduction letter; ``admission_key`` is the idempotency key."""
+
+    case_number: str
+    case_ref: str
+    """What the hospital quotes back in its callbacks (case number and treatment episode)."""
+    admission_key: str
+    introduction_letter_no: str
+    patient_name: str | None = None
+    reason: str
+
+
+class HospitalAdmission(BaseModel):
+    admission_no: str
+    admitted_at: str
+    ward: str | None = None
