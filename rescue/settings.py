@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     transport_url: str = "http://127.0.0.1:8103"
     agency_api_key: str = "demo-agency-key"
     """Key the adapters present to agency systems (the simulators accept this one)."""
+    police_callback_key: str = "demo-police-callback"
+    """Credential the police system presents on the API's police callback endpoints."""
+    hospital_callback_key: str = "demo-hospital-callback"
+    """Credential the hospital presents on the API's hospital callback endpoints."""
+    transport_callback_key: str = "demo-transport-callback"
+    """Credential the transport system presents on the API's transport callback endpoints."""
     simulator_admin_token: str = "demo-sim-admin"
     """Bearer token for the simulators' fault-injection admin endpoints."""
 
