@@ -81,17 +81,23 @@ class Demo:
         ticket = [e for e in state["timeline"] if e["kind"] == "ticket_exchanged"]
         self.say("开具换票凭证，" + (ticket[0]["summary"] if ticket else "等待车站换票"))
 
+        transport = await self.login("transport")
+        task = await self.task(transport, case_id, "boarding_confirmation")
+        await self.complete(transport, task, {"boarded": True})
+        self.say("高站务（示范火车站）确认已通过绿色通道上车")
+
         liaison = await self.login("liaison")
         task = await self.task(liaison, case_id, "handover_receipt")
         self.say("吴联络员（柳岸社区）收到交接任务")
         await self.complete(liaison, task, {"received_by": "家属", "relationship": "亲属",
                                             "received_on": date.today().isoformat()})
-        self.say("流出地交接回执已提交，开始跟踪随访")
+        self.say("流出地交接回执已提交，个案办结，转入社区跟踪随访")
 
         task = await self.task(liaison, case_id, "follow_up_visit")
         await self.complete(liaison, task, {"visited_on": date.today().isoformat(), "met_person": True,
-                                            "family_contacted": True, "situation": "在家居住，情况稳定"})
-        self.say("随访记录已提交")
+                                            "family_contacted": True, "situation": "在家居住，情况稳定",
+                                            "end_follow_up": True, "end_reason": "已返乡稳定生活"})
+        self.say("随访记录已提交，经评估结束跟踪随访")
 
         end = time.monotonic() + self.timeout
         while time.monotonic() < end:

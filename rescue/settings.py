@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     """Policies a report may ask for by name (the demo asks for ``compressed``); a production
     deployment sets ``RESCUE_ALLOWED_POLICIES='["standard"]'``."""
 
+    allow_policy_overrides: bool = False
+    """Let a report carry ``policy_overrides`` (test suites and drills only, never production)."""
+
     jwt_secret: str | None = None
     """Signing key for bearer tokens; unset means a key generated once into data_dir."""
     payload_key: str | None = None

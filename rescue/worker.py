@@ -18,14 +18,17 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from rescue.activities.case_store import CaseStoreActivities
+from rescue.activities.hospital import HospitalActivities, HttpHospitalAdapter
 from rescue.activities.police import HttpPoliceAdapter, PoliceActivities
 from rescue.activities.transport import HttpTransportAdapter, TransportActivities
 from rescue.db.pool import create_pool
 from rescue.settings import Settings, load_settings
 from rescue.temporal_client import connect
+from rescue.workflows.follow_up_workflow import FollowUpWorkflow
 from rescue.workflows.rescue_case import RescueCaseWorkflow
+from rescue.workflows.treatment import TreatmentWorkflow
 
-WORKFLOWS = [RescueCaseWorkflow]
+WORKFLOWS = [RescueCaseWorkflow, TreatmentWorkflow, FollowUpWorkflow]
 
 
 @contextlib.asynccontextmanager
@@ -40,12 +43,25 @@ async def build_worker(settings: Settings, client: Client, database_url: str) ->
         transport = TransportActivities(
             HttpTransportAdapter(http, base_url=settings.transport_url, api_key=settings.agency_api_key)
         )
+        hospital = HospitalActivities(
+            HttpHospitalAdapter(http, base_url=settings.hospital_url, api_key=settings.agency_api_key)
+        )
         store = CaseStoreActivities(pool)
         yield Worker(
             client,
             task_queue=settings.task_queue,
             workflows=WORKFLOWS,
-            activities=[store.sync_case, police.lookup_household, transport.exchange_ticket],
+            activities=[
+                *store.all(),
+                police.lookup_household,
+                police.submit_dna_sample,
+                police.register_psychiatric_patient,
+                police.report_lost_contact,
+                hospital.request_emergency_pickup,
+                hospital.admit_to_hospital,
+                hospital.pay_settlement,
+                transport.exchange_ticket,
+            ],
         )
     finally:
         await http.aclose()

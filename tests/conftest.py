@@ -94,7 +94,7 @@ async def stack() -> AsyncIterator[Stack]:
             police_url=f"http://127.0.0.1:{sim_ports['police']}",
             hospital_url=f"http://127.0.0.1:{sim_ports['hospital']}",
             transport_url=f"http://127.0.0.1:{sim_ports['transport']}",
-            activity_timeout_seconds=5,
+            activity_timeout_seconds=5, allow_policy_overrides=True,
         )
         await apply_migrations(database_url)
         await load_demo(database_url, settings)
@@ -102,7 +102,9 @@ async def stack() -> AsyncIterator[Stack]:
         servers = []
         for name, port in sim_ports.items():
             config = SimulatorConfig(api_key=settings.agency_api_key,
-                                     admin_token=settings.simulator_admin_token)
+                                     admin_token=settings.simulator_admin_token,
+                                     callback_url=f"http://127.0.0.1:{api_port}",
+                                     callback_key=getattr(settings, f"{name}_callback_key"))
             servers.append(await _serve(create_simulator_app(name, config), port))
 
         client = await connect(settings)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from rescue.api import auth, cases, health, tasks
+from rescue.api import agency_callbacks, auth, cases, console, health, tasks
 from rescue.api.context import AppContext
 from rescue.api.errors import install_error_handlers
 from rescue.db.pool import create_pool
@@ -46,5 +46,8 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.include_router(auth.router)
     app.include_router(cases.router)
     app.include_router(tasks.router)
+    app.include_router(agency_callbacks.router)
     app.include_router(health.router)
+    app.mount(console.STATIC_PATH, console.static_files(), name="console-static")  # before the catch-all
+    app.include_router(console.router)
     return app

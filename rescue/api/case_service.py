@@ -6,7 +6,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from temporalio.client import WorkflowHandle
 from temporalio.common import (
     SearchAttributePair,
@@ -27,9 +27,9 @@ from rescue.db.cases_repo import list_events, register_report
 from rescue.db.network_repo import NodeNotFound, get_node, nearest_station
 from rescue.db.users_repo import UserRecord
 from rescue.domain.case import CaseEvent, CaseState, RescueCaseInput
-from rescue.domain.enums import Classification, Stage, label
+from rescue.domain.enums import CaseOutcome, Classification, Stage, label
 from rescue.domain.person import PersonSummary
-from rescue.domain.policy import Policy, policy_named
+from rescue.domain.policy import Policy, policy_named, with_overrides
 from rescue.domain.report import DiscoveryReport
 from rescue.domain.tasks import Actor, CaseTask
 from rescue.workflows import search_attributes as sa
@@ -43,6 +43,8 @@ class CreateCaseRequest(DiscoveryReport):
     station_node_id: str | None = Field(default=None, description="负责救助站编号（默认为报告人所属救助站）")
     policy: str | None = Field(
         default=None, description="时限策略名称（默认为系统配置；演示用 compressed）")
+    policy_overrides: dict[str, Any] | None = Field(
+        default=None, description="时限覆盖（仅测试与演练环境允许）")
 
 
 class CreateCaseResponse(BaseModel):
@@ -68,6 +70,12 @@ class CaseView(BaseModel):
     open_tasks: list[CaseTask]
     timeline: list[CaseEvent]
     overdue: bool
+    outcome: CaseOutcome | None = None
+    outcome_label: str | None = None
+    identity_known: bool = False
+    in_hospital: bool = False
+    long_term: bool = False
+    previous_cases: list[str] = Field(default_factory=list)
     source: str = Field(description="workflow（精确状态）或 read_model（工作流暂不可达时的记录）")
 
 
@@ -78,7 +86,10 @@ def case_view(state: CaseState, person: PersonSummary, source: str) -> CaseView:
         classification_label=label(state.classification) if state.classification else None,
         station_node_id=state.station_node_id, origin_node_id=state.origin_node_id,
         person=person, open_tasks=state.open_tasks, timeline=state.timeline,
-        overdue=state.overdue, source=source,
+        overdue=state.overdue, outcome=state.outcome,
+        outcome_label=label(state.outcome) if state.outcome else None,
+        identity_known=state.identity_known, in_hospital=state.in_hospital,
+        long_term=state.long_term, previous_cases=state.previous_cases, source=source,
     )
 
 
@@ -88,7 +99,7 @@ async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
     returns the same case (``created`` False). Every check runs before anything is written."""
     if user.role not in REPORTS_CASES:
         raise ApiError(403, "forbidden", "您的岗位不能登记发现报告")
-    policy = _policy_for(ctx, body.policy)  # every check before anything is written
+    policy = _policy_for(ctx, body.policy, body.policy_overrides)  # every check before anything is written
     async with ctx.pool.acquire() as conn:
         station = await _station_for(conn, user, body.station_node_id)
         record, created = await register_report(
@@ -98,7 +109,7 @@ async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
         await record_access(conn, user_id=user.user_id, username=user.username,
                             action="create_case", subject=f"case:{record.case_id}", allowed=True,
                             client=client, detail="new" if created else "repeat")
-    report = DiscoveryReport.model_validate(body.model_dump(exclude={"station_node_id", "policy"}))
+    report = DiscoveryReport.model_validate(body.model_dump(exclude={"station_node_id", "policy", "policy_overrides"}))
     inp = RescueCaseInput(
         case_id=str(record.case_id), case_number=record.case_number,
         station_node_id=record.station_node_id, report=report,
@@ -127,13 +138,23 @@ async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
                               workflow_id=record.workflow_id, created=created)
 
 
-def _policy_for(ctx: AppContext, requested: str | None) -> Policy:
+def _policy_for(ctx: AppContext, requested: str | None, overrides: dict[str, Any] | None) -> Policy:
     if requested is None:
-        return ctx.policy
-    if requested not in ctx.settings.allowed_policies:
+        policy = ctx.policy
+    elif requested not in ctx.settings.allowed_policies:
         raise ApiError(422, "policy_not_allowed", f"不允许使用时限策略：{requested}",
                        {"allowed": ctx.settings.allowed_policies})
-    return policy_named(requested)
+    else:
+        policy = policy_named(requested)
+    if overrides:
+        if not ctx.settings.allow_policy_overrides:
+            raise ApiError(422, "policy_overrides_not_allowed", "本系统不允许覆盖时限策略")
+        try:
+            policy = with_overrides(policy, overrides)
+        except ValidationError as exc:
+            raise ApiError(422, "invalid_policy_overrides", "时限覆盖内容有误",
+                           exc.errors(include_url=False, include_context=False)) from None
+    return policy
 
 
 async def _station_for(conn: Any, user: Any, requested: str | None) -> Any:
@@ -200,3 +221,95 @@ async def read_history(ctx: AppContext, user: UserRecord, case_id: str,
         raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试",
                        {"reason": exc.message}) from None
     return [HistoryEvent(**e) for e in readable_history(history.events)]
+
+
+class CaseSummary(BaseModel):
+    """One line of a case list, masked for the caller like the case page."""
+
+    case_id: str
+    case_number: str
+    stage: Stage
+    stage_label: str
+    classification: Classification | None
+    classification_label: str | None
+    station_node_id: str
+    station_name: str
+    origin_node_id: str | None
+    origin_name: str | None
+    person: PersonSummary
+    overdue: bool
+    next_deadline: datetime | None
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class CaseList(BaseModel):
+    items: list[CaseSummary]
+    next_cursor: str | None = Field(
+        default=None, description="下一页的游标（没有更多时为空），原样作为 cursor 参数传回")
+
+
+def _encode_cursor(updated_at: datetime, case_id: str) -> str:
+    import base64
+
+    raw = f"{updated_at.isoformat()}|{case_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, Any]:
+    import base64
+    import binascii
+    import uuid
+
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, case_id = raw.split("|", 1)
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError(at)
+        return moment, uuid.UUID(case_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ApiError(422, "invalid_cursor", "翻页游标无效，请从第一页重新查看") from None
+
+
+async def list_cases(ctx: AppContext, user: UserRecord, stage: Stage | None = None,
+                     cursor: str | None = None, limit: int = 50,
+                     client: str | None = None) -> CaseList:
+    """Cases of the caller's subtree (station or origin at or below their node) and those they
+    reported, newest change first, ``limit`` a page; agencies get none here (they reach the
+    cases they work on through their tasks). Personal fields are masked by role; audited."""
+    from rescue.api.access import _AGENCY_ROLES
+    from rescue.db.cases_repo import list_cases_in_subtree
+
+    limit = max(1, min(limit, 200))
+    after = _decode_cursor(cursor) if cursor else None
+    if user.role in _AGENCY_ROLES:
+        return CaseList(items=[])
+    async with ctx.pool.acquire() as conn:
+        rows = await list_cases_in_subtree(
+            conn, node_path=user.node_path, reported_by=user.user_id,
+            stage=stage.value if stage else None, after=after, limit=limit + 1)
+        await record_access(conn, user_id=user.user_id, username=user.username,
+                            action="list_cases", subject=f"node:{user.node_id}", allowed=True,
+                            client=client,
+                            detail=f"stage={stage.value if stage else '*'} rows={min(len(rows), limit)}")
+    items = []
+    for r in rows[:limit]:
+        stage_ = Stage(r.stage)
+        classification = Classification(r.classification) if r.classification else None
+        person = PersonSummary(name=r.person_name, is_minor=r.is_minor, id_number=r.id_number)
+        items.append(CaseSummary(
+            case_id=str(r.case_id), case_number=r.case_number, stage=stage_,
+            stage_label=label(stage_), classification=classification,
+            classification_label=label(classification) if classification else None,
+            station_node_id=r.station_node_id, station_name=r.station_name,
+            origin_node_id=r.origin_node_id, origin_name=r.origin_name,
+            person=masked_person(user, person), overdue=r.overdue,
+            next_deadline=r.next_deadline, opened_at=r.opened_at, updated_at=r.updated_at,
+            closed_at=r.closed_at))
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = _encode_cursor(last.updated_at, str(last.case_id))
+    return CaseList(items=items, next_cursor=next_cursor)

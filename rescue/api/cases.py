@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from rescue.api import case_service as service
-from rescue.api.case_service import CaseView, CreateCaseRequest, CreateCaseResponse, HistoryEvent
+from rescue.api.case_service import (
+    CaseList,
+    CaseView,
+    CreateCaseRequest,
+    CreateCaseResponse,
+    HistoryEvent,
+)
 from rescue.api.deps import Ctx, CurrentUser, client_address
+from rescue.domain.enums import Stage
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -33,3 +40,13 @@ async def get_case(ctx: Ctx, user: CurrentUser, case_id: str, request: Request) 
 async def get_history(ctx: Ctx, user: CurrentUser, case_id: str, request: Request) -> list[HistoryEvent]:
     """The workflow's events in readable form, for operators: what ran, waited, failed."""
     return await service.read_history(ctx, user, case_id, client_address(request))
+
+
+@router.get("", response_model=CaseList)
+async def list_cases(ctx: Ctx, user: CurrentUser, request: Request,
+                     stage: Stage | None = Query(default=None, description="只看这一阶段"),
+                     cursor: str | None = Query(default=None, description="上一页答复的 next_cursor"),
+                     limit: int = Query(default=50, ge=1, le=200)) -> CaseList:
+    """Cases of the caller's subtree (and those they reported), newest change first, keyset
+    paged; agencies get an empty list (they reach cases through their tasks)."""
+    return await service.list_cases(ctx, user, stage, cursor, limit, client_address(request))

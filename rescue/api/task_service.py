@@ -118,7 +118,8 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
         check_payload(task.kind, payload, today=policy.local_date(datetime.now(UTC)), policy=policy)
     except PayloadInvalid as exc:
         raise ApiError(422, "invalid_payload", exc.message, exc.errors) from None
-    handle = ctx.temporal.get_workflow_handle(case_workflow_id(task.case_number))
+    case_wf = case_workflow_id(task.case_number)
+    handle = ctx.temporal.get_workflow_handle(task.workflow_id or case_wf)
     actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id, role=user.role,
                           display_name=user.display_name)
     try:
@@ -127,6 +128,9 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
                 RescueCaseWorkflow.complete_task,
                 CompleteTaskInput(task_id=str(task.task_id), actor=actor, payload=payload),
             )
+            if task.workflow_id and task.workflow_id != case_wf:
+                # A treatment's or follow-up's task: answer the state of the case itself.
+                state = await ctx.temporal.get_workflow_handle(case_wf).query(RescueCaseWorkflow.state)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type in _UPDATE_ERRORS:

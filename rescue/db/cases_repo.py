@@ -162,6 +162,8 @@ async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_i
             await conn.execute(
                 sql("complete_task"), uuid.UUID(done.task_id), done.at, done.actor.username
             )
+        for task_id in data.cancelled_tasks:
+            await conn.execute(sql("cancel_task"), uuid.UUID(task_id), now)
         for task in state.open_tasks:
             await conn.execute(
                 sql("insert_task"),
@@ -174,4 +176,49 @@ async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_i
                 task.opened_at,
                 task.deadline,
                 task.overdue,
+                None,
             )
+
+
+class CaseListRow(BaseModel):
+    """One line of a case list (the read model, with the names of the station and origin)."""
+
+    case_id: uuid.UUID
+    case_number: str
+    station_node_id: str
+    station_name: str
+    origin_node_id: str | None
+    origin_name: str | None
+    stage: str
+    classification: str | None
+    is_minor: bool
+    person_name: str | None
+    id_number: str | None
+    overdue: bool
+    next_deadline: datetime | None
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+async def list_cases_in_subtree(
+    conn: asyncpg.Connection,
+    *,
+    node_path: str,
+    reported_by: uuid.UUID | None,
+    stage: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[CaseListRow]:
+    """Cases whose station or origin lies in the subtree at ``node_path`` (or that
+    ``reported_by`` filed), newest change first; ``after`` is the keyset cursor."""
+    rows = await conn.fetch(
+        sql("list_cases_in_subtree"),
+        node_path,
+        reported_by,
+        stage,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+    return [CaseListRow(**dict(r)) for r in rows]

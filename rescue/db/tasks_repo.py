@@ -31,6 +31,8 @@ class TaskRecord(BaseModel):
     overdue: bool
     completed_at: datetime | None
     completed_by: str | None
+    workflow_id: str | None = None
+    """The workflow that owns the task (None: the case workflow)."""
 
 
 async def get_task(conn: asyncpg.Connection, *, task_id: uuid.UUID) -> TaskRecord | None:

@@ -6,11 +6,11 @@ contracts here lets workflow code depend on nothing but the domain.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from rescue.domain.enums import Sex
+from rescue.domain.enums import Role, Sex
 
 SYNC_CASE = "sync_case"
 """Project a case's state, new events and task changes into PostgreSQL (idempotent)."""
@@ -18,6 +18,19 @@ LOOKUP_HOUSEHOLD = "lookup_household"
 """Ask the police population system for a person's household registration."""
 EXCHANGE_TICKET = "exchange_ticket"
 """Exchange a ticket voucher for a ticket at the transport system (idempotent by voucher)."""
+
+RESOLVE_SUPERVISOR = "resolve_supervisor"
+"""Who supervises an assignee (the station head, or the township officer above a community)."""
+NOTIFY = "notify"
+"""Leave a notification for a node and role (escalations)."""
+PUBLISH_FAMILY_SEARCH_NOTICE = "publish_family_search_notice"
+"""Publish (or refresh) the family-search notice (寻亲公告) of an unidentified person."""
+FIND_PREVIOUS_CASES = "find_previous_cases"
+"""Find earlier cases of the same person (re-entry): by identity number, or name + birth + origin."""
+RECORD_CHILD_ACTIVITY = "record_child_activity"
+"""Write a child workflow's events and tasks (treatment, follow-up) into the case's records."""
+RECORD_SETTLEMENT = "record_settlement"
+"""Write a treatment settlement's state (submitted, approved, rejected, paid) in fen."""
 
 AGENCY_REFUSED = "AgencyRefused"
 """ApplicationError type of a refusal by an agency (a 4xx answer): retrying will not help."""
@@ -153,3 +166,74 @@ class HospitalAdmission(BaseModel):
     admission_no: str
     admitted_at: str
     ward: str | None = None
+
+
+class SupervisorQuery(BaseModel):
+    node_id: str
+    role: Role
+    station_node_id: str
+
+
+class Notification(BaseModel):
+    notification_id: str
+    """Idempotency key."""
+    node_id: str
+    role: Role
+    case_id: str | None = None
+    message: str
+
+
+class FamilySearchNotice(BaseModel):
+    notice_id: str
+    """Idempotency key: the same notice id refreshes the notice, it is never published twice."""
+    case_id: str
+    text: str
+    """Public text: what the person looks like and where found; no identity numbers."""
+
+
+class PreviousCasesQuery(BaseModel):
+    case_id: str
+    id_number: str | None = None
+    name: str | None = None
+    birth_date: date | None = None
+
+
+class PreviousCases(BaseModel):
+    case_numbers: list[str] = []
+
+
+PAY_HOSPITAL_SETTLEMENT = "pay_hospital_settlement"
+"""Pay the hospital a reviewed settlement voucher (idempotent by settlement id)."""
+
+
+class HospitalPaymentInput(BaseModel):
+    """A reviewed voucher to pay; ``settlement_id`` is the idempotency key."""
+
+    case_ref: str
+    voucher_no: str
+    settlement_id: str
+    amount_fen: int
+    """The voucher's total in fen (分); the hospital refuses any other amount."""
+
+
+class HospitalPayment(BaseModel):
+    voucher_no: str
+    payment_ref: str
+
+
+class SettlementRecord(BaseModel):
+    """State of one hospital settlement voucher in the finance ledger (integer fen)."""
+
+    settlement_id: str
+    case_id: str
+    station_node_id: str
+    admission_no: str
+    voucher_no: str
+    claimed_fen: int
+    approved_fen: int | None = None
+    status: str
+    """submitted, approved, rejected or paid."""
+    payment_ref: str | None = None
+    submitted_at: datetime
+    decided_at: datetime | None = None
+    paid_at: datetime | None = None

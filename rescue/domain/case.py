@@ -7,11 +7,20 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from rescue.domain.enums import Classification, Stage, TaskKind
+from rescue.domain.enums import CaseOutcome, Classification, Stage, TaskKind
 from rescue.domain.person import PersonDetails, PersonSummary
 from rescue.domain.policy import Policy
 from rescue.domain.report import DiscoveryReport
 from rescue.domain.tasks import Actor, CaseTask
+
+
+class AgencyNodes(BaseModel):
+    """Network nodes of the agencies a case works with (tasks are assigned to them)."""
+
+    police: str = "police-city"
+    hospital: str = "hospital-1"
+    transport: str = "transport-rail"
+    urban_management: str = "city-bureau"
 
 
 class RescueCaseInput(BaseModel):
@@ -24,6 +33,7 @@ class RescueCaseInput(BaseModel):
     report: DiscoveryReport
     reported_by: Actor
     policy: Policy
+    agencies: AgencyNodes = Field(default_factory=AgencyNodes)
 
 
 class RescueCaseResult(BaseModel):
@@ -33,6 +43,7 @@ class RescueCaseResult(BaseModel):
     case_number: str
     stage: Stage
     closed_at: datetime
+    outcome: CaseOutcome | None = None
 
 
 class CaseEvent(BaseModel):
@@ -73,6 +84,13 @@ class CaseState(BaseModel):
     timeline: list[CaseEvent] = Field(default_factory=list)
     ticket: TicketInfo | None = None
     overdue: bool = False
+    outcome: CaseOutcome | None = None
+    identity_known: bool = False
+    in_hospital: bool = False
+    long_term: bool = False
+    previous_cases: list[str] = Field(default_factory=list)
+    """Case numbers of earlier cases of the same person (re-entry)."""
+    treatments: int = 0
     policy_name: str
     version: int = 0
     """Grows with every change; the read model keeps only the newest version it saw."""
@@ -103,4 +121,17 @@ class CaseSyncInput(BaseModel):
     person: PersonDetails | None = None
     new_events: list[CaseEvent] = Field(default_factory=list)
     closed_tasks: list[TaskCompletion] = Field(default_factory=list)
+    cancelled_tasks: list[str] = Field(default_factory=list)
+    """Ids of tasks withdrawn because the case moved on or ended."""
     closed: bool = False
+
+
+class ChildRecordInput(BaseModel):
+    """A child workflow's (treatment, follow-up) events and task changes for the case records."""
+
+    case_id: str
+    workflow_id: str
+    new_events: list[CaseEvent] = Field(default_factory=list)
+    open_tasks: list[CaseTask] = Field(default_factory=list)
+    closed_tasks: list[TaskCompletion] = Field(default_factory=list)
+    cancelled_tasks: list[str] = Field(default_factory=list)

@@ -19,8 +19,10 @@ class Classification(StrEnum):
 class Stage(StrEnum):
     """Where a case is in its life."""
 
+    DISCOVERY = "discovery"  # found: guided, escorted or picked up by the hospital
     ADMISSION = "admission"  # reported, waiting for admission and registration
     IDENTITY_SEARCH = "identity_search"  # looking for identity and household registration
+    LONG_TERM_STAY = "long_term_stay"  # past the stay limit without identity: placed in care
     RETURN_HOME = "return_home"  # voucher and ticket for the journey home
     HANDOVER = "handover"  # waiting for the origin community to receive the person
     FOLLOW_UP = "follow_up"  # quarterly visits by the origin community
@@ -45,6 +47,51 @@ class TaskKind(StrEnum):
     TICKET_VOUCHER = "ticket_voucher"  # station issues the ticket-exchange voucher
     HANDOVER_RECEIPT = "handover_receipt"  # origin community confirms it received the person
     FOLLOW_UP_VISIT = "follow_up_visit"  # quarterly visit by the community liaison
+    ARRIVAL_CONFIRMATION = "arrival_confirmation"  # a guided adult arrived at the station
+    ESCORT = "escort"  # police or urban management escort the person to the station
+    PSYCHIATRIC_ESCORT = "psychiatric_escort"  # police take a harmful psychiatric patient for diagnosis
+    DNA_SAMPLE = "dna_sample"  # police collect a minor's biological sample
+    FAMILY_VERIFICATION = "family_verification"  # caseworker contacts and verifies the family found
+    LONG_TERM_PLACEMENT = "long_term_placement"  # place an unidentified person in a care institution
+    RETURN_ESCORT = "return_escort"  # escort a protective or assisting person home
+    BOARDING_CONFIRMATION = "boarding_confirmation"  # transport confirms the person boarded
+    SETTLEMENT_REVIEW = "settlement_review"  # station reviews a hospital settlement voucher
+    SUPERVISION = "supervision"  # supervising level follows up an overdue task (督办)
+    REFERRAL = "referral"  # a department handles a follow-up referral (低保, 临时救助…)
+
+
+class DiscoveryCondition(StrEnum):
+    """What the reporter saw; decides whether the person is guided, escorted or picked up."""
+
+    ABLE_ADULT = "able_adult"  # can walk to the station: guided (told the address and phone)
+    MINOR = "minor"  # a child: escorted
+    ELDERLY = "elderly"  # an elderly person: escorted
+    DISABLED = "disabled"  # a disabled person: escorted
+    LIMITED_MOBILITY = "limited_mobility"  # cannot move well: escorted
+    CRITICALLY_ILL = "critically_ill"  # the designated hospital comes to treat
+    PSYCHIATRIC_RISK = "psychiatric_risk"  # may cause harm: police take them for diagnosis
+
+
+class CaseOutcome(StrEnum):
+    """How a case ended."""
+
+    RETURNED_HOME = "returned_home"  # handed over to the place of origin
+    LEFT_VOLUNTARILY = "left_voluntarily"  # open rescue: left with a signed declaration
+    NEVER_ARRIVED = "never_arrived"  # guided but never came to the station
+    DIED = "died"  # died during the rescue
+    TRANSFERRED_OUT = "transferred_out"  # moved to a station of another city
+
+
+class CareService(StrEnum):
+    """Services recorded during the stay."""
+
+    MEALS = "meals"  # 提供饮食
+    CLOTHING = "clothing"  # 提供衣物
+    COUNSELLING = "counselling"  # 社工心理疏导
+    SKILLS_TRAINING = "skills_training"  # 技能培训（14岁以上未成年人）
+    MEDICAL_CHECK = "medical_check"  # 体检
+    BELONGINGS_KEPT = "belongings_kept"  # 随身物品代管
+    BELONGINGS_RETURNED = "belongings_returned"  # 随身物品返还
 
 
 class Role(StrEnum):
@@ -89,6 +136,7 @@ class TaskStatus(StrEnum):
 
     OPEN = "open"  # waiting for its assignee
     DONE = "done"  # completed through the workflow
+    CANCELLED = "cancelled"  # no longer needed (the case ended or moved on)
 
 
 _LABEL_LIST: list[tuple[StrEnum, str]] = [
@@ -135,6 +183,39 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (Sex.UNKNOWN, "不详"),
     (TaskStatus.OPEN, "待办"),
     (TaskStatus.DONE, "已完成"),
+    (TaskStatus.CANCELLED, "已撤销"),
+    (Stage.DISCOVERY, "发现与护送"),
+    (Stage.LONG_TERM_STAY, "长期滞留安置"),
+    (TaskKind.ARRIVAL_CONFIRMATION, "引导到站确认"),
+    (TaskKind.ESCORT, "护送到站"),
+    (TaskKind.PSYCHIATRIC_ESCORT, "护送就医诊断（精神障碍）"),
+    (TaskKind.DNA_SAMPLE, "采集DNA样本"),
+    (TaskKind.FAMILY_VERIFICATION, "联系并核实家属"),
+    (TaskKind.LONG_TERM_PLACEMENT, "长期滞留人员托养安置"),
+    (TaskKind.RETURN_ESCORT, "护送返乡"),
+    (TaskKind.BOARDING_CONFIRMATION, "确认乘车"),
+    (TaskKind.SETTLEMENT_REVIEW, "审核医疗结算凭证"),
+    (TaskKind.SUPERVISION, "超期督办"),
+    (TaskKind.REFERRAL, "随访转介"),
+    (DiscoveryCondition.ABLE_ADULT, "能自行前往（引导到站）"),
+    (DiscoveryCondition.MINOR, "未成年人（护送）"),
+    (DiscoveryCondition.ELDERLY, "老年人（护送）"),
+    (DiscoveryCondition.DISABLED, "残疾人（护送）"),
+    (DiscoveryCondition.LIMITED_MOBILITY, "行动不便（护送）"),
+    (DiscoveryCondition.CRITICALLY_ILL, "危重病人（通知定点医院救治）"),
+    (DiscoveryCondition.PSYCHIATRIC_RISK, "可能危害他人的精神障碍患者（公安送医）"),
+    (CaseOutcome.RETURNED_HOME, "返乡交接"),
+    (CaseOutcome.LEFT_VOLUNTARILY, "自行离站"),
+    (CaseOutcome.NEVER_ARRIVED, "未到站"),
+    (CaseOutcome.DIED, "死亡"),
+    (CaseOutcome.TRANSFERRED_OUT, "转外地救助站"),
+    (CareService.MEALS, "提供饮食"),
+    (CareService.CLOTHING, "提供衣物"),
+    (CareService.COUNSELLING, "社工心理疏导"),
+    (CareService.SKILLS_TRAINING, "技能培训"),
+    (CareService.MEDICAL_CHECK, "体检"),
+    (CareService.BELONGINGS_KEPT, "随身物品代管"),
+    (CareService.BELONGINGS_RETURNED, "随身物品返还"),
 ]
 
 

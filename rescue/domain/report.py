@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from rescue.domain.enums import DiscoveryChannel, Sex
+from rescue.domain.enums import DiscoveryChannel, DiscoveryCondition, Sex
 
 
 class DiscoveryReport(BaseModel):
@@ -24,7 +24,15 @@ class DiscoveryReport(BaseModel):
     person_name: str | None = Field(default=None, max_length=50, description="姓名（如知道）")
     sex: Sex = Field(default=Sex.UNKNOWN, description="性别")
     apparent_minor: bool = Field(default=False, description="看起来是未成年人")
+    condition: DiscoveryCondition = Field(
+        default=DiscoveryCondition.ABLE_ADULT, description="人员状况（决定引导、护送或通知医院）")
     description: str | None = Field(default=None, max_length=1000, description="外貌、状况等描述")
     reporter_phone: str | None = Field(
         default=None, max_length=30, description="报告人联系电话（用于回访）"
     )
+
+    def effective_condition(self) -> DiscoveryCondition:
+        """A reported minor is escorted even if the condition was left at its default."""
+        if self.apparent_minor and self.condition == DiscoveryCondition.ABLE_ADULT:
+            return DiscoveryCondition.MINOR
+        return self.condition

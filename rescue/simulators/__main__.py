@@ -31,7 +31,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key", default=_DEFAULTS.api_key)
     parser.add_argument("--admin-token", default=_DEFAULTS.admin_token)
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed)
-    parser.add_argument("--callback-url", default=None)
+    parser.add_argument("--callback-url", default=None, help="rescue API base URL for callbacks")
+    parser.add_argument("--callback-key", default=None, help="sent as X-Agency-Key on callbacks")
+    parser.add_argument(
+        "--auto-dna-result-after-ms",
+        type=int,
+        default=None,
+        help="police: send a DNA result this long after each sample (default: never)",
+    )
+    parser.add_argument(
+        "--auto-dna-match", action="store_true", help="police: automatic DNA results match"
+    )
     return parser
 
 
@@ -49,6 +59,9 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         faults=faults,
         seed=args.seed,
         callback_url=args.callback_url,
+        callback_key=args.callback_key,
+        auto_dna_result_after_ms=args.auto_dna_result_after_ms,
+        auto_dna_match=args.auto_dna_match,
     )
 
 

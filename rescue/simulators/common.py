@@ -6,12 +6,14 @@ the error shape, the fault middleware, ``/healthz`` and the ``/admin`` endpoints
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
+from rescue.simulators.callbacks import CallbackSender, callbacks_router
 from rescue.simulators.errors import SimulatorError, install_error_handlers
 from rescue.simulators.faults import FaultConfig, FaultMiddleware, FaultState, admin_router
 
@@ -24,7 +26,20 @@ class SimulatorConfig(BaseModel):
     faults: FaultConfig = Field(default_factory=FaultConfig, description="Faults at start-up")
     seed: int = Field(default=0, description="Seed of the random source deciding failures")
     callback_url: str | None = Field(
-        default=None, description="Rescue API base URL for callbacks (not used yet)"
+        default=None, description="Rescue API base URL the agency calls back (None: no callbacks)"
+    )
+    callback_key: str | None = Field(
+        default=None, description="Sent as X-Agency-Key on callbacks (the API's key for us)"
+    )
+    callback_attempts: int = Field(default=5, ge=1, description="Sends of one callback at most")
+    callback_retry_pause_ms: int = Field(
+        default=200, ge=0, description="Pause before retry n is n times this"
+    )
+    auto_dna_result_after_ms: int | None = Field(
+        default=None, ge=0, description="Police: send a DNA result this long after each sample"
+    )
+    auto_dna_match: bool = Field(
+        default=False, description="Police: whether automatic DNA results are matches"
     )
 
 
@@ -51,16 +66,35 @@ def build_app(
 ) -> FastAPI:
     """The shell of a simulator; the agency module adds its routes to what this returns.
 
-    ``reset_agency`` forgets the agency's own state; ``POST /admin/reset`` calls it.
+    ``reset_agency`` forgets the agency's own state; ``POST /admin/reset`` calls it (and
+    forgets the callbacks sent). ``app.state.callbacks`` sends callbacks to the rescue API.
     """
-    app = FastAPI(title=title, version="0.1.0")
+    callbacks = CallbackSender(
+        config.callback_url,
+        config.callback_key,
+        attempts=config.callback_attempts,
+        retry_pause_ms=config.callback_retry_pause_ms,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await callbacks.aclose()
+
+    def reset() -> None:
+        reset_agency()
+        callbacks.reset()
+
+    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
     app.state.agency = agency
     app.state.config = config
     app.state.faults = FaultState(config.faults.model_copy(), config.seed)
-    app.state.reset_agency = reset_agency
+    app.state.callbacks = callbacks
+    app.state.reset_agency = reset
     install_error_handlers(app)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
     app.include_router(admin_router)
+    app.include_router(callbacks_router())
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

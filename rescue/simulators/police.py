@@ -1,4 +1,6 @@
-"""Police population-system simulator (公安人口信息系统): household lookups for identity search.
+"""Police simulator (公安): the population system for household lookups, the anti-trafficking
+DNA database (results come back later by callback), the psychiatric registry and lost-contact
+reports.
 
 Answers from the demo population in ``data/population.json`` and logs every lookup, so tests
 and the operator can see what the workflow asked and when.
@@ -6,39 +8,19 @@ and the operator can see what the workflow asked and when.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, date, datetime
-from importlib import resources
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, FastAPI
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from rescue.domain.enums import Sex
 from rescue.simulators.common import SimulatorConfig, build_app, require_api_key
 from rescue.simulators.errors import SimulatorError
+from rescue.simulators.faults import require_admin
+from rescue.simulators.police_data import LookupRequest, PopulationRecord, load_population, match
+from rescue.simulators.police_dna import DnaDatabase, dna_routes
+from rescue.simulators.police_registers import Registers, register_routes
 
-
-class PopulationRecord(BaseModel):
-    """One registered resident (常住人口登记) as the police system returns it."""
-
-    id_number: str
-    name: str
-    sex: Sex
-    birth_date: date
-    household_address: str
-    community_node_id: str | None = Field(
-        default=None, description="Community node of the household; null outside the city"
-    )
-
-
-class LookupRequest(BaseModel):
-    """What the rescue station knows about the person; name or identity number is required."""
-
-    request_id: str = Field(min_length=1, max_length=200)
-    name: str | None = Field(default=None, max_length=50)
-    id_number: str | None = Field(default=None, max_length=18)
-    birth_date: date | None = None
-    sex: Sex = Sex.UNKNOWN
+__all__ = ["LookupRequest", "PopulationRecord", "create_app", "load_population", "match"]
 
 
 class LookupResult(BaseModel):
@@ -56,37 +38,19 @@ class LookupLogEntry(BaseModel):
     looked_up_at: datetime
 
 
-def load_population() -> list[PopulationRecord]:
-    """The demo residents shipped as package data."""
-    text = resources.files("rescue.simulators").joinpath("data/population.json").read_text("utf-8")
-    return [PopulationRecord.model_validate(item) for item in json.loads(text)]
-
-
-def match(population: list[PopulationRecord], query: LookupRequest) -> PopulationRecord | None:
-    """Identity number exactly when given; else name with birth date; else name with sex.
-
-    Only a single match counts: two residents with the same name must not be confused.
-    """
-    if query.id_number:
-        wanted = query.id_number.strip().upper()
-        candidates = [r for r in population if r.id_number == wanted]
-    elif query.name:
-        name = query.name.strip()
-        candidates = [r for r in population if r.name == name]
-        if query.birth_date:
-            candidates = [r for r in candidates if r.birth_date == query.birth_date]
-        elif query.sex != Sex.UNKNOWN:
-            candidates = [r for r in candidates if r.sex == query.sex]
-    else:
-        candidates = []
-    return candidates[0] if len(candidates) == 1 else None
-
-
 def create_app(config: SimulatorConfig) -> FastAPI:
-    """A police simulator with its own lookup log."""
+    """A police simulator with its own lookup log, DNA database and registers."""
     population = load_population()
     lookups: list[LookupLogEntry] = []
-    app = build_app("police", "公安人口信息系统（模拟）", config, lookups.clear)
+    dna = DnaDatabase(population)
+    registers = Registers()
+
+    def reset() -> None:
+        lookups.clear()
+        dna.reset()
+        registers.reset()
+
+    app = build_app("police", "公安人口信息系统（模拟）", config, reset)
     router = APIRouter(dependencies=[Depends(require_api_key)], tags=["population"])
 
     @router.post("/population/lookup")
@@ -114,4 +78,7 @@ def create_app(config: SimulatorConfig) -> FastAPI:
         return list(lookups)
 
     app.include_router(router)
+    for agency_routes, admin_routes in (dna_routes(dna, config), register_routes(registers)):
+        app.include_router(agency_routes, dependencies=[Depends(require_api_key)])
+        app.include_router(admin_routes, dependencies=[Depends(require_admin)])
     return app

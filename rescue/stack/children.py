@@ -43,6 +43,8 @@ def child_specs(settings: Settings) -> list[ChildSpec]:
     """The simulators, the worker and the API, in start order."""
     python = sys.executable
     specs = []
+    host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "") else settings.api_host
+    callback_url = settings.public_api_url or f"http://{host}:{settings.api_port}"
     for agency, url in (
         ("police", settings.police_url),
         ("hospital", settings.hospital_url),
@@ -52,10 +54,11 @@ def child_specs(settings: Settings) -> list[ChildSpec]:
         argv = [python, "-m", "rescue.simulators", agency, "--port", str(port)]
         argv += ["--api-key", settings.agency_api_key]
         argv += ["--admin-token", settings.simulator_admin_token]
+        argv += ["--callback-url", callback_url]
+        argv += ["--callback-key", getattr(settings, f"{agency}_callback_key")]
         health = f"{url.rstrip('/')}/healthz"
         specs.append(ChildSpec(agency, argv, health, port=("127.0.0.1", port)))
     specs.append(ChildSpec("worker", [python, "-m", "rescue.worker"]))
-    host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "") else settings.api_host
     api_health = f"http://{host}:{settings.api_port}/healthz"
     # 503 is an API that is up but reports a dependency not ready: up enough to go on.
     api_argv = [python, "-m", "rescue.api"]

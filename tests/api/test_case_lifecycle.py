@@ -49,29 +49,54 @@ async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncCl
     resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete",
                           json={"payload": voucher()}, headers=caseworker)
     assert resp.status_code == 200, resp.text
+    case_number = resp.json()["case"]["case_number"]
     tickets = (await api.get(f"{stack.sim_url('transport')}/tickets",
                              headers={"X-Api-Key": stack.settings.agency_api_key})).json()
-    mine = [t for t in tickets if t["voucher_number"].startswith(f"HP{resp.json()['case']['case_number']}")]
+    mine = [t for t in tickets if t["voucher_number"].startswith(f"HP{case_number}")]
     assert len(mine) == 1
 
-    # Handover: the origin community's liaison confirms receipt.
+    # The railway station confirms he boarded through the green channel.
+    transport = await login(api, "transport")
+    task = await wait_for_task(api, transport, case_id, "boarding_confirmation")
+    assert task["context"]["ticket"] == mine[0]["ticket_number"]
+    resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete", headers=transport,
+                          json={"payload": {"boarded": True}})
+    assert resp.status_code == 200, resp.text
+
+    # Handover: the origin community's liaison confirms receipt; the case closes.
     task = await wait_for_task(api, liaison, case_id, "handover_receipt")
     assert task["context"]["destination"] == "东湖站"
     resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete", headers=liaison, json={
         "payload": {"received_by": "张建国之妻", "relationship": "亲属", "received_on": date.today().isoformat()}})
     assert resp.status_code == 200, resp.text
+    closed = await wait_for_stage(api, liaison, case_id, "closed")
+    assert closed["open_tasks"] == []
 
-    # Follow-up: after the (compressed) quarter the liaison visits; then the case closes.
+    # Follow-up: after the (compressed) quarter the liaison visits, asks for minimum-living
+    # support for the family and decides the follow-up can end; the township decides.
     task = await wait_for_task(api, liaison, case_id, "follow_up_visit")
     resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete", headers=liaison, json={
         "payload": {"visited_on": date.today().isoformat(), "met_person": True,
-                    "family_contacted": True, "situation": "在家居住，情况稳定"}})
+                    "family_contacted": True, "situation": "在家居住，情况稳定", "needs": ["低保"],
+                    "end_follow_up": True, "end_reason": "已稳定就业"}})
     assert resp.status_code == 200, resp.text
-    final = await wait_for_stage(api, liaison, case_id, "closed")
-    assert final["open_tasks"] == []
+    township = await login(api, "township")
+    task = await wait_for_task(api, township, case_id, "referral")
+    assert task["context"]["need"] == "低保"
+    resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete", headers=township,
+                          json={"payload": {"granted": True, "decision": "已纳入低保"}})
+    assert resp.status_code == 200, resp.text
+    follow_up = stack.client.get_workflow_handle(f"rescue-follow-up:{case_number}")
+    result = await follow_up.result()
+    assert result["visits"] == 1
+    assert result["reason"] == "已稳定就业"
+
+    final = (await api.get(f"/api/v1/cases/{case_id}", headers=liaison)).json()
+    assert final["outcome"] == "returned_home"
+    # The timeline comes from the workflow; the follow-up's records are in the case's events.
     kinds = [e["kind"] for e in final["timeline"]]
-    for expected in ("reported", "registered", "identity_found", "voucher_issued",
-                     "ticket_exchanged", "handed_over", "visited", "closed"):
+    for expected in ("reported", "guided", "registered", "identity_found", "voucher_issued",
+                     "ticket_exchanged", "boarded", "handed_over", "follow_up_handed", "closed"):
         assert expected in kinds
     # The liaison is not a role that needs identity numbers: masked.
     assert final["person"]["id_number"] == "110105**********37"
@@ -85,4 +110,5 @@ async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncCl
     assert {"sync_case", "lookup_household", "exchange_ticket"} <= activities
 
     # Today's code replays what just ran (and, when recording, keeps it for later versions).
-    await replay_and_maybe_record(stack, f"rescue-case:{final['case_number']}", "happy_path")
+    await replay_and_maybe_record(stack, f"rescue-case:{case_number}", "v2_happy_path_case")
+    await replay_and_maybe_record(stack, f"rescue-follow-up:{case_number}", "v2_happy_path_follow_up")

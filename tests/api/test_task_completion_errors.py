@@ -61,7 +61,8 @@ async def test_wrong_payload_is_422_with_field_errors(stack: Stack, api: httpx.A
 
 async def test_a_minor_cannot_get_open_rescue(stack: Stack, api: httpx.AsyncClient) -> None:
     caseworker = await login(api, "caseworker")
-    task = await _registration_task(api, caseworker, apparent_minor=True)
+    # A boy who walked into the station himself (no escort needed).
+    task = await _registration_task(api, caseworker, apparent_minor=True, channel="walk_in")
     payload = registration(name="李小明", birth="2013-07-01") | {"classification": "open"}
     resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete", json={"payload": payload},
                           headers=caseworker)

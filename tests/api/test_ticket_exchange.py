@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from support import Stack, login, new_report, registration, voucher, wait_for_stage, wait_for_task
+from support import Stack, login, new_report, registration, voucher, wait_for_task
 
 
 async def _case_at_voucher(api: httpx.AsyncClient, headers: dict[str, str]) -> tuple[str, dict]:
@@ -41,7 +41,9 @@ async def test_lost_answers_buy_one_ticket(stack: Stack, api: httpx.AsyncClient)
         resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete",
                               json={"payload": voucher()}, headers=caseworker)
         assert resp.status_code == 200, resp.text
-        case = await wait_for_stage(api, caseworker, case_id, "handover", timeout=60)
+        transport = await login(api, "transport")
+        await wait_for_task(api, transport, case_id, "boarding_confirmation", timeout=60)
+        case = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()
     finally:
         await _set_faults(stack)
     tickets = await _tickets_for(stack, case["case_number"])
@@ -73,6 +75,8 @@ async def test_refused_voucher_comes_back_as_a_task(stack: Stack, api: httpx.Asy
     resp = await api.post(f"/api/v1/tasks/{retry['task_id']}/complete",
                           json={"payload": voucher()}, headers=caseworker)
     assert resp.status_code == 200, resp.text
-    case = await wait_for_stage(api, caseworker, case_id, "handover")
+    transport = await login(api, "transport")
+    await wait_for_task(api, transport, case_id, "boarding_confirmation")
+    case = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()
     kinds = [e["kind"] for e in case["timeline"]]
     assert kinds.count("ticket_refused") == 1 and kinds.count("ticket_exchanged") == 1

@@ -8,7 +8,8 @@ from rescue.domain.enums import label
 
 def test_every_enum_value_has_its_own_label() -> None:
     for enum in (enums.Classification, enums.Stage, enums.DiscoveryChannel, enums.TaskKind,
-                 enums.Role, enums.NodeLevel, enums.Sex, enums.TaskStatus):
+                 enums.Role, enums.NodeLevel, enums.Sex, enums.TaskStatus,
+                 enums.DiscoveryCondition, enums.CaseOutcome, enums.CareService):
         for value in enum:
             text = label(value)
             assert text != value.value, f"{enum.__name__}.{value.name} has no label"

@@ -1,11 +1,15 @@
-"""Designated-hospital simulator: idempotent admissions."""
+"""Designated-hospital simulator: idempotent admissions and emergency pickups."""
 
 from __future__ import annotations
 
 import asyncio
 
+from sim_support import ADMIN
+
+from rescue.domain.agencies import HospitalAdmission, HospitalAdmissionInput
+
 ADMISSION = {
-    "case_ref": "case-001",
+    "case_ref": "JZ-TEST-0001/T1",
     "introduction_letter_no": "JS-2026-0001",
     "patient_name": None,
     "reason": "高热、意识模糊",
@@ -20,7 +24,7 @@ async def test_admit_and_read_back(make_client) -> None:
     assert set(admission) == {"admission_no", "admitted_at", "ward"}
     stored = await client.get(f"/admissions/{admission['admission_no']}")
     assert stored.status_code == 200
-    assert stored.json()["case_ref"] == "case-001"
+    assert stored.json()["case_ref"] == "JZ-TEST-0001/T1"
     assert stored.json()["ward"] == admission["ward"]
 
 
@@ -73,3 +77,44 @@ async def test_concurrent_identical_admissions_admit_once(make_client) -> None:
 async def test_healthz(make_client) -> None:
     client = await make_client("hospital")
     assert (await client.get("/healthz")).json() == {"status": "ok", "agency": "hospital"}
+
+
+async def test_admission_takes_the_contract_body(make_client) -> None:
+    """The adapter sends HospitalAdmissionInput minus case_number and admission_key."""
+    client = await make_client("hospital")
+    letter = HospitalAdmissionInput(case_number="JZ-TEST-0001", admission_key="A-1", **ADMISSION)
+    body = letter.model_dump(mode="json", exclude={"case_number", "admission_key"})
+    r = await client.post("/admissions", json=body, headers={"Idempotency-Key": letter.admission_key})
+    assert r.status_code == 201
+    HospitalAdmission.model_validate(r.json())
+    listed = (await client.get("/admin/admissions", headers=ADMIN)).json()
+    assert [a["admission_no"] for a in listed] == [r.json()["admission_no"]]
+
+
+PICKUP = {
+    "case_number": "JZ-TEST-0004",
+    "request_id": "P-1",
+    "place": "示范市火车站广场东侧地下通道",
+    "condition": "昏迷，呼吸微弱",
+}
+
+
+async def test_emergency_pickup_is_idempotent(make_client) -> None:
+    client = await make_client("hospital")
+    first = await client.post("/emergency-pickups", json=PICKUP, headers={"Idempotency-Key": "P-1"})
+    assert first.status_code == 201
+    body = first.json()
+    assert set(body) == {"request_id", "pickup_ref", "eta_minutes"}
+    assert body["request_id"] == "P-1" and body["eta_minutes"] > 0
+    again = await client.post("/emergency-pickups", json=PICKUP, headers={"Idempotency-Key": "P-1"})
+    assert (again.status_code, again.json()) == (200, body)
+    conflict = await client.post("/emergency-pickups", json={**PICKUP, "condition": "外伤"},
+                                 headers={"Idempotency-Key": "P-1"})
+    assert (conflict.status_code, conflict.json()["code"]) == (409, "idempotency_conflict")
+    taken = await client.post("/emergency-pickups", json=PICKUP, headers={"Idempotency-Key": "P-x"})
+    assert (taken.status_code, taken.json()["code"]) == (409, "already_requested")
+    listed = (await client.get("/admin/emergency-pickups", headers=ADMIN)).json()
+    assert [p["pickup_ref"] for p in listed] == [body["pickup_ref"]]
+    no_key = await client.post("/emergency-pickups", json=PICKUP,
+                               headers={"Idempotency-Key": "P-2", "X-Api-Key": "no"})
+    assert no_key.status_code == 401

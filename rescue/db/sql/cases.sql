@@ -53,3 +53,54 @@ ON CONFLICT (event_id) DO NOTHING;
 -- name: list_events
 SELECT event_id, occurred_at, kind, summary, actor, agency, data
 FROM case_events WHERE case_id = $1 ORDER BY occurred_at, event_id;
+
+-- name: list_cases_in_subtree
+-- Cases of a user's subtree (the responsible station or the origin community lies at or
+-- below the node path $1) plus the cases the user reported ($2), newest change first.
+-- $3 optional stage; ($4, $5) keyset cursor: the last (updated_at, case_id) already shown.
+SELECT c.case_id, c.case_number, c.station_node_id, s.name AS station_name,
+       c.origin_node_id, o.name AS origin_name, c.stage, c.classification, c.is_minor,
+       c.person_name, c.id_number, c.overdue, c.next_deadline, c.opened_at, c.updated_at,
+       c.closed_at
+FROM cases c
+JOIN org_nodes s ON s.node_id = c.station_node_id
+LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
+LEFT JOIN case_reports r ON r.case_id = c.case_id
+WHERE (starts_with(s.path, $1) OR starts_with(o.path, $1)
+       OR ($2::uuid IS NOT NULL AND r.reported_by = $2::uuid))
+  AND ($3::text IS NULL OR c.stage = $3::text)
+  AND ($4::timestamptz IS NULL OR (c.updated_at, c.case_id) < ($4::timestamptz, $5::uuid))
+ORDER BY c.updated_at DESC, c.case_id DESC
+LIMIT $6;
+
+-- name: find_previous_cases
+-- Earlier cases of the same person: same identity number, or same name and birth date.
+SELECT case_number FROM cases
+WHERE case_id <> $1
+  AND ((id_number IS NOT NULL AND id_number = $2)
+       OR ($3::text IS NOT NULL AND person_name = $3 AND $4::text IS NOT NULL
+           AND person->>'birth_date' = $4))
+ORDER BY opened_at;
+
+-- name: upsert_notice
+INSERT INTO family_search_notices (notice_id, case_id, published_at, text)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (notice_id) DO NOTHING;
+
+-- name: insert_notification
+INSERT INTO notifications (notification_id, node_id, role, case_id, message)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (notification_id) DO NOTHING;
+
+-- name: upsert_settlement
+INSERT INTO treatment_settlements (settlement_id, case_id, station_node_id, admission_no, voucher_no,
+                                   claimed_fen, approved_fen, status, payment_ref, submitted_at,
+                                   decided_at, paid_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+ON CONFLICT (settlement_id) DO UPDATE
+SET approved_fen = COALESCE(EXCLUDED.approved_fen, treatment_settlements.approved_fen),
+    status = EXCLUDED.status,
+    payment_ref = COALESCE(EXCLUDED.payment_ref, treatment_settlements.payment_ref),
+    decided_at = COALESCE(EXCLUDED.decided_at, treatment_settlements.decided_at),
+    paid_at = COALESCE(EXCLUDED.paid_at, treatment_settlements.paid_at)
+WHERE treatment_settlements.status <> 'paid';

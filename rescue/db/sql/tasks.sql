@@ -1,9 +1,16 @@
 -- name: insert_task
+-- A re-sent open task refreshes what may change while it is open: overdue, assignee (transfer).
 INSERT INTO tasks (task_id, case_id, kind, assignee_node_id, assignee_role, context, opened_at,
-                   deadline, overdue)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (task_id) DO UPDATE SET overdue = EXCLUDED.overdue
+                   deadline, overdue, workflow_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (task_id) DO UPDATE
+SET overdue = EXCLUDED.overdue, assignee_node_id = EXCLUDED.assignee_node_id,
+    assignee_role = EXCLUDED.assignee_role
 WHERE tasks.status = 'open';
+
+-- name: cancel_task
+UPDATE tasks SET status = 'cancelled', completed_at = $2, overdue = false
+WHERE task_id = $1 AND status = 'open';
 
 -- name: complete_task
 UPDATE tasks SET status = 'done', completed_at = $2, completed_by = $3, overdue = false

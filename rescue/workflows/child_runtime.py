@@ -1,0 +1,36 @@
+"""Task and timeline mechanics for the workflows a case starts (treatment, follow-up): the same
+tasks as the case's, recorded under the case by RECORD_CHILD_ACTIVITY instead of a case sync."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from rescue.domain.agencies import RECORD_CHILD_ACTIVITY
+    from rescue.domain.case import CaseState, ChildRecordInput
+    from rescue.domain.enums import Stage
+    from rescue.domain.policy import Policy
+    from rescue.workflows.case_runtime import CaseRuntime
+
+
+class ChildRuntime(CaseRuntime):
+    """A CaseRuntime whose records go to the parent case; no search attributes of its own."""
+
+    def __init__(self, *, case_id: str, case_number: str, station_node_id: str, policy: Policy):
+        self._init_common(
+            policy=policy,
+            state=CaseState(case_id=case_id, case_number=case_number, stage=Stage.FOLLOW_UP,
+                            station_node_id=station_node_id, policy_name=policy.name),
+        )
+
+    async def sync(self, *, closed: bool = False) -> None:
+        data = ChildRecordInput(case_id=self.state.case_id, workflow_id=workflow.info().workflow_id,
+                                new_events=self._unsynced, open_tasks=list(self._open.values()),
+                                closed_tasks=self._closed_tasks, cancelled_tasks=self._cancelled)
+        await self.store(RECORD_CHILD_ACTIVITY, data)
+        self._unsynced = []
+        self._closed_tasks = []
+        self._cancelled = []
+
+    def _upsert_search_attributes(self) -> None:
+        pass  # children are found through their case
