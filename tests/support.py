@@ -104,3 +104,32 @@ async def replay_and_maybe_record(stack: Stack, workflow_id: str, name: str) -> 
     if os.environ.get("RESCUE_RECORD_HISTORIES") == "1":
         HISTORIES.mkdir(parents=True, exist_ok=True)
         (HISTORIES / f"{name}.json").write_text(history.to_json())
+
+
+async def open_case(api: httpx.AsyncClient, headers: dict[str, str], **report: Any) -> str:
+    resp = await api.post("/api/v1/cases", json=new_report(**report), headers=headers)
+    assert resp.status_code == 201, resp.text
+    return str(resp.json()["case_id"])
+
+
+async def complete(api: httpx.AsyncClient, headers: dict[str, str], task: dict[str, Any],
+                   payload: dict[str, Any]) -> dict[str, Any]:
+    resp = await api.post(f"/api/v1/tasks/{task['task_id']}/complete", json={"payload": payload},
+                          headers=headers)
+    assert resp.status_code == 200, resp.text
+    return dict(resp.json()["case"])
+
+
+async def do(api: httpx.AsyncClient, headers: dict[str, str], case_id: str, action: str,
+             body: dict[str, Any]) -> httpx.Response:
+    return await api.post(f"/api/v1/cases/{case_id}/actions/{action}", json=body, headers=headers)
+
+
+async def get_case(api: httpx.AsyncClient, headers: dict[str, str], case_id: str) -> dict[str, Any]:
+    resp = await api.get(f"/api/v1/cases/{case_id}", headers=headers)
+    assert resp.status_code == 200, resp.text
+    return dict(resp.json())
+
+
+def kinds(case: dict[str, Any]) -> list[str]:
+    return [e["kind"] for e in case["timeline"]]

@@ -47,7 +47,9 @@ class HttpPoliceAdapter:
         self._base_url = base_url.rstrip("/")
         self._headers = {"X-Api-Key": api_key}
 
-    async def _post(self, path: str, body: dict[str, Any], idempotency_key: str | None = None) -> Any:
+    async def _post(
+        self, path: str, body: dict[str, Any], idempotency_key: str | None = None
+    ) -> Any:
         headers = dict(self._headers)
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
@@ -86,7 +88,9 @@ class HttpPoliceAdapter:
 
     async def report_lost_contact(self, request: LostContactReportInput) -> LostContactReport:
         body = await self._post(
-            "/lost-contact-reports", request.model_dump(mode="json"), idempotency_key=request.report_id
+            "/lost-contact-reports",
+            request.model_dump(mode="json"),
+            idempotency_key=request.report_id,
         )
         return LostContactReport.model_validate(body)
 

@@ -91,10 +91,11 @@ async def _receive(
                        "该回调编号已收到过内容不同的回调，请使用新的 callback_id")
     try:
         await _signal(ctx, workflow_id, kind, body)
-    except ApiError as exc:
+    except Exception as exc:  # not signalled: forget the claim so a retry is treated as new
         async with ctx.pool.acquire() as conn:
             await release_callback(conn, callback_id=body.callback_id)
-        await _audit(ctx, request, agency, kind, workflow_id, True, exc.code)
+        await _audit(ctx, request, agency, kind, workflow_id, True,
+                     exc.code if isinstance(exc, ApiError) else "signal_failed")
         raise
     async with ctx.pool.acquire() as conn:
         await mark_signalled(conn, callback_id=body.callback_id)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from rescue.api import agency_callbacks, auth, cases, console, health, tasks
+from rescue.api import agency_callbacks, auth, case_actions, cases, console, health, tasks
 from rescue.api.context import AppContext
 from rescue.api.errors import install_error_handlers
 from rescue.db.pool import create_pool
@@ -45,6 +45,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(cases.router)
+    app.include_router(case_actions.router)
     app.include_router(tasks.router)
     app.include_router(agency_callbacks.router)
     app.include_router(health.router)

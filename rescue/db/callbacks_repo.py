@@ -30,7 +30,9 @@ async def claim_callback(
 ) -> Claim:
     """Insert the callback's row; say whether this request is the one that signals."""
     for _ in range(3):  # a row released by a concurrent failed attempt: insert again
-        if await conn.fetchval(sql("insert_callback"), callback_id, agency, kind, workflow_id, body):
+        if await conn.fetchval(
+            sql("insert_callback"), callback_id, agency, kind, workflow_id, body
+        ):
             return Claim.NEW
         row = await conn.fetchrow(sql("get_callback"), callback_id)
         if row is None:

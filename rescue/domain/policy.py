@@ -139,7 +139,11 @@ def with_overrides(policy: Policy, overrides: dict[str, object] | None) -> Polic
     if not overrides:
         return policy
     data = policy.model_dump()
-    data.update(overrides)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}  # e.g. one task kind's deadline
+        else:
+            data[key] = value
     data["name"] = f"{policy.name}+custom"
     return Policy.model_validate(data)
 

@@ -70,7 +70,9 @@ class CallbackSender:
         Returns at once; the sends happen one after another in a background task.
         """
         self.require_configured()
-        deliveries = [Delivery(callback_id=str(body["callback_id"]), path=path) for _ in range(repeat)]
+        deliveries = [
+            Delivery(callback_id=str(body["callback_id"]), path=path) for _ in range(repeat)
+        ]
         self.deliveries.extend(deliveries)
         task = asyncio.create_task(self._run(path, body, delay_ms, deliveries))
         self._tasks.add(task)
@@ -104,7 +106,10 @@ class CallbackSender:
                 delivery.status_code = None
                 log.warning(
                     "callback %s to %s failed (attempt %d): %s",
-                    delivery.callback_id, delivery.path, attempt, type(exc).__name__,
+                    delivery.callback_id,
+                    delivery.path,
+                    attempt,
+                    type(exc).__name__,
                 )
             else:
                 delivery.status_code = response.status_code
@@ -114,7 +119,9 @@ class CallbackSender:
                 if response.status_code < 500 and response.status_code != 429:
                     log.warning(
                         "callback %s to %s refused: %d",
-                        delivery.callback_id, delivery.path, response.status_code,
+                        delivery.callback_id,
+                        delivery.path,
+                        response.status_code,
                     )
                     self._finish(delivery, "refused")
                     return
@@ -122,7 +129,9 @@ class CallbackSender:
                 await asyncio.sleep(self.retry_pause * attempt)
         log.error(
             "callback %s to %s given up after %d attempts",
-            delivery.callback_id, delivery.path, self.attempts,
+            delivery.callback_id,
+            delivery.path,
+            self.attempts,
         )
         self._finish(delivery, "gave_up")
 

@@ -174,7 +174,9 @@ def _send(
     request: Request, path: str, body: HospitalDischarge | SettlementVoucher, trigger: _Trigger
 ) -> TriggeredCallback:
     sender: CallbackSender = request.app.state.callbacks
-    sender.send(path, body.model_dump(mode="json"), delay_ms=trigger.delay_ms, repeat=trigger.repeat)
+    sender.send(
+        path, body.model_dump(mode="json"), delay_ms=trigger.delay_ms, repeat=trigger.repeat
+    )
     return TriggeredCallback(callback_id=body.callback_id, deliveries=trigger.repeat)
 
 

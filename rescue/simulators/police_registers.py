@@ -94,7 +94,11 @@ class Registers:
 
 
 async def _issue(
-    issuer: IdempotentIssuer, key: str | None, request: BaseModel, make: Callable, response: Response
+    issuer: IdempotentIssuer,
+    key: str | None,
+    request: BaseModel,
+    make: Callable,
+    response: Response,
 ) -> BaseModel:
     record, replayed = await issuer.issue(require_idempotency_key(key), request, make)
     if replayed:
@@ -117,7 +121,9 @@ def register_routes(registers: Registers) -> tuple[APIRouter, APIRouter]:
         record = await _issue(
             registers.registrations, idempotency_key, body, registers.register, response
         )
-        return Registration.model_validate(record.model_dump(include={"registration_id", "registry_number"}))
+        return Registration.model_validate(
+            record.model_dump(include={"registration_id", "registry_number"})
+        )
 
     @router.post("/lost-contact-reports", status_code=201)
     async def report(
@@ -127,7 +133,9 @@ def register_routes(registers: Registers) -> tuple[APIRouter, APIRouter]:
     ) -> LostContactReceipt:
         """Report a lost-contact person for a search; a replayed key gets the same reference."""
         record = await _issue(registers.reports, idempotency_key, body, registers.report, response)
-        return LostContactReceipt.model_validate(record.model_dump(include={"report_id", "police_ref"}))
+        return LostContactReceipt.model_validate(
+            record.model_dump(include={"report_id", "police_ref"})
+        )
 
     @admin.get("/psychiatric-registry")
     async def list_registrations() -> list[RegistrationRecord]:

@@ -5,6 +5,7 @@ stay placement when the stay limit passes without identity."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -87,41 +88,51 @@ async def search_identity(rt: CaseRuntime) -> None:
     confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt),
                                  reason="police_lookup_without_result")
     confirmation = asyncio.create_task(rt.await_task(confirm))
-    attempt = 1
     try:
-        while True:
-            candidate: tuple[HouseholdRecord, str] | None = None
-            rt.busy = False
-            try:
-                await workflow.wait_condition(lambda: bool(rt.dna_matches) or confirmation.done(),
-                                              timeout=rt.policy.identity_search_interval)
-            except TimeoutError:
-                rt.busy = True
-                attempt += 1
-                found = await _lookup(rt, attempt)
-                if found is not None:
-                    candidate = (found, f"第{attempt}次户籍查询找到疑似户籍")
-            rt.busy = True
-            if confirmation.done():
-                done = confirmation.result()
-                if done is not None:
-                    origin = IdentityConfirmationPayload.model_validate(done.payload)
-                    rt.state.origin_node_id = origin.origin_node_id
-                    rt.state.origin_address = origin.origin_address
-                    rt.state.person.household_address = origin.origin_address
-                    rt.state.identity_known = True
-                    rt.event("identity_confirmed", "工作人员确认了流出地", actor=done.actor.username,
-                             origin_node_id=origin.origin_node_id)
-                    return
-            if rt.dna_matches:
-                candidate = (rt.dna_matches.pop(0), "DNA比对成功，找到疑似家属")
-            if candidate is not None and await _verify_family(rt, *candidate):
-                return
-    finally:
-        if not confirmation.done():
-            await rt.withdraw(confirm.task_id, "身份已查明")
-        for task in side:
+        await _search_until_known(rt, confirmation)
+    except asyncio.CancelledError:
+        # The case ended meanwhile: stop the side work (no workflow calls here: the
+        # coroutine may also be closed when the workflow leaves the cache).
+        for task in (*side, confirmation):
             task.cancel()
+        raise
+    for task in side:
+        task.cancel()
+    if not confirmation.done():
+        confirmation.cancel()
+        await rt.withdraw(confirm.task_id, "身份已查明")
+
+
+async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) -> None:
+    attempt = 1
+    while True:
+        candidate: tuple[HouseholdRecord, str] | None = None
+        rt.busy = False
+        try:
+            await workflow.wait_condition(lambda: bool(rt.dna_matches) or confirmation.done(),
+                                          timeout=rt.policy.identity_search_interval)
+        except TimeoutError:
+            rt.busy = True
+            attempt += 1
+            found = await _lookup(rt, attempt)
+            if found is not None:
+                candidate = (found, f"第{attempt}次户籍查询找到疑似户籍")
+        rt.busy = True
+        if confirmation.done():
+            done = confirmation.result()
+            if done is not None:
+                origin = IdentityConfirmationPayload.model_validate(done.payload)
+                rt.state.origin_node_id = origin.origin_node_id
+                rt.state.origin_address = origin.origin_address
+                rt.state.person.household_address = origin.origin_address
+                rt.state.identity_known = True
+                rt.event("identity_confirmed", "工作人员确认了流出地", actor=done.actor.username,
+                         origin_node_id=origin.origin_node_id)
+                return
+        if rt.dna_matches:
+            candidate = (rt.dna_matches.pop(0), "DNA比对成功，找到疑似家属")
+        if candidate is not None and await _verify_family(rt, *candidate):
+            return
 
 
 async def _verify_family(rt: CaseRuntime, record: HouseholdRecord, how: str) -> bool:

@@ -84,7 +84,9 @@ async def test_admission_takes_the_contract_body(make_client) -> None:
     client = await make_client("hospital")
     letter = HospitalAdmissionInput(case_number="JZ-TEST-0001", admission_key="A-1", **ADMISSION)
     body = letter.model_dump(mode="json", exclude={"case_number", "admission_key"})
-    r = await client.post("/admissions", json=body, headers={"Idempotency-Key": letter.admission_key})
+    r = await client.post(
+        "/admissions", json=body, headers={"Idempotency-Key": letter.admission_key}
+    )
     assert r.status_code == 201
     HospitalAdmission.model_validate(r.json())
     listed = (await client.get("/admin/admissions", headers=ADMIN)).json()
@@ -108,13 +110,17 @@ async def test_emergency_pickup_is_idempotent(make_client) -> None:
     assert body["request_id"] == "P-1" and body["eta_minutes"] > 0
     again = await client.post("/emergency-pickups", json=PICKUP, headers={"Idempotency-Key": "P-1"})
     assert (again.status_code, again.json()) == (200, body)
-    conflict = await client.post("/emergency-pickups", json={**PICKUP, "condition": "外伤"},
-                                 headers={"Idempotency-Key": "P-1"})
+    conflict = await client.post(
+        "/emergency-pickups",
+        json={**PICKUP, "condition": "外伤"},
+        headers={"Idempotency-Key": "P-1"},
+    )
     assert (conflict.status_code, conflict.json()["code"]) == (409, "idempotency_conflict")
     taken = await client.post("/emergency-pickups", json=PICKUP, headers={"Idempotency-Key": "P-x"})
     assert (taken.status_code, taken.json()["code"]) == (409, "already_requested")
     listed = (await client.get("/admin/emergency-pickups", headers=ADMIN)).json()
     assert [p["pickup_ref"] for p in listed] == [body["pickup_ref"]]
-    no_key = await client.post("/emergency-pickups", json=PICKUP,
-                               headers={"Idempotency-Key": "P-2", "X-Api-Key": "no"})
+    no_key = await client.post(
+        "/emergency-pickups", json=PICKUP, headers={"Idempotency-Key": "P-2", "X-Api-Key": "no"}
+    )
     assert no_key.status_code == 401

@@ -22,8 +22,12 @@ ZHANG = next(p for p in load_population() if p.name == "张建国")
 
 
 def _callbacks(receiver, **config):
-    return {"callback_url": receiver.url, "callback_key": "police-cb",
-            "callback_retry_pause_ms": 10, **config}
+    return {
+        "callback_url": receiver.url,
+        "callback_key": "police-cb",
+        "callback_retry_pause_ms": 10,
+        **config,
+    }
 
 
 async def _submit(client, sample=SAMPLE, key="S-1"):
@@ -49,8 +53,9 @@ async def test_submit_is_idempotent(make_client) -> None:
 
 async def test_endpoints_need_their_keys(make_client) -> None:
     client = await make_client("police")
-    r = await client.post("/dna/samples", json=SAMPLE,
-                          headers={"Idempotency-Key": "k", "X-Api-Key": "wrong"})
+    r = await client.post(
+        "/dna/samples", json=SAMPLE, headers={"Idempotency-Key": "k", "X-Api-Key": "wrong"}
+    )
     assert r.status_code == 401
     assert (await client.get("/admin/dna/samples")).status_code == 401
     r = await client.post("/admin/dna/S-1/result", json={"matched": False})
@@ -60,8 +65,11 @@ async def test_endpoints_need_their_keys(make_client) -> None:
 async def test_admin_result_is_sent_back_in_the_background(make_client, receiver) -> None:
     client = await make_client("police", **_callbacks(receiver))
     await _submit(client)
-    r = await client.post("/admin/dna/S-1/result", headers=ADMIN,
-                          json={"matched": True, "id_number": ZHANG.id_number, "delay_ms": 300})
+    r = await client.post(
+        "/admin/dna/S-1/result",
+        headers=ADMIN,
+        json={"matched": True, "id_number": ZHANG.id_number, "delay_ms": 300},
+    )
     assert r.status_code == 202
     assert receiver.received == []  # answered before the callback went out
     [got] = await receiver.wait_for(1)
@@ -87,8 +95,9 @@ async def test_no_match_and_default_match(make_client, receiver) -> None:
 async def test_repeat_sends_the_same_callback(make_client, receiver) -> None:
     client = await make_client("police", **_callbacks(receiver))
     await _submit(client)
-    r = await client.post("/admin/dna/S-1/result", headers=ADMIN,
-                          json={"matched": False, "repeat": 3})
+    r = await client.post(
+        "/admin/dna/S-1/result", headers=ADMIN, json={"matched": False, "repeat": 3}
+    )
     assert r.json()["deliveries"] == 3
     got = await receiver.wait_for(3)
     assert {g.body["callback_id"] for g in got} == {r.json()["callback_id"]}
@@ -100,11 +109,17 @@ async def test_trigger_refusals(make_client, receiver) -> None:
     await _submit(client)
     unknown = await client.post("/admin/dna/S-9/result", headers=ADMIN, json={"matched": False})
     assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
-    nobody = await client.post("/admin/dna/S-1/result", headers=ADMIN,
-                               json={"matched": True, "id_number": "110105199901010000"})
+    nobody = await client.post(
+        "/admin/dna/S-1/result",
+        headers=ADMIN,
+        json={"matched": True, "id_number": "110105199901010000"},
+    )
     assert (nobody.status_code, nobody.json()["code"]) == (422, "unknown_person")
-    odd = await client.post("/admin/dna/S-1/result", headers=ADMIN,
-                            json={"matched": False, "id_number": ZHANG.id_number})
+    odd = await client.post(
+        "/admin/dna/S-1/result",
+        headers=ADMIN,
+        json={"matched": False, "id_number": ZHANG.id_number},
+    )
     assert odd.json()["code"] == "id_number_without_match"
     unconfigured = await make_client("police")
     await _submit(unconfigured)
@@ -119,17 +134,29 @@ async def test_delivery_retries_while_the_api_fails(make_client, receiver) -> No
     await client.post("/admin/dna/S-1/result", headers=ADMIN, json={"matched": False})
     await receiver.wait_for(1)
     [delivery] = await wait_deliveries(client, 1)
-    assert (delivery["outcome"], delivery["attempts"], delivery["status_code"]) == ("delivered", 3, 202)
+    assert (delivery["outcome"], delivery["attempts"], delivery["status_code"]) == (
+        "delivered",
+        3,
+        202,
+    )
 
 
 async def test_delivery_gives_up_when_the_api_is_down(make_client) -> None:
-    client = await make_client("police", callback_url=f"http://127.0.0.1:{free_port()}",
-                               callback_attempts=3, callback_retry_pause_ms=10)
+    client = await make_client(
+        "police",
+        callback_url=f"http://127.0.0.1:{free_port()}",
+        callback_attempts=3,
+        callback_retry_pause_ms=10,
+    )
     await _submit(client)
     r = await client.post("/admin/dna/S-1/result", headers=ADMIN, json={"matched": False})
     assert r.status_code == 202
     [delivery] = await wait_deliveries(client, 1)
-    assert (delivery["outcome"], delivery["attempts"], delivery["status_code"]) == ("gave_up", 3, None)
+    assert (delivery["outcome"], delivery["attempts"], delivery["status_code"]) == (
+        "gave_up",
+        3,
+        None,
+    )
 
 
 async def test_a_refusal_is_not_retried(make_client, receiver) -> None:
@@ -138,7 +165,11 @@ async def test_a_refusal_is_not_retried(make_client, receiver) -> None:
     await _submit(client)
     await client.post("/admin/dna/S-1/result", headers=ADMIN, json={"matched": False})
     [delivery] = await wait_deliveries(client, 1)
-    assert (delivery["outcome"], delivery["attempts"], delivery["status_code"]) == ("refused", 1, 401)
+    assert (delivery["outcome"], delivery["attempts"], delivery["status_code"]) == (
+        "refused",
+        1,
+        401,
+    )
 
 
 async def test_automatic_result_after_submission(make_client, receiver) -> None:
