@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import asyncpg
@@ -217,6 +218,7 @@ async def test_a_police_outage_in_the_middle_of_a_lookup(stack: Stack, api: http
             assert case["stage"] == "identity_search"  # the lookup keeps retrying
             operator = await login(api, "operator")
             for _ in range(100):
+                await asyncio.sleep(0.1)
                 history = (await api.get(f"/api/v1/cases/{case_id}/history", headers=operator)).json()
                 if any(e["type"] == "ACTIVITY_TASK_SCHEDULED" and e["detail"] == "lookup_household"
                        for e in history):
