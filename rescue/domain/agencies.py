@@ -32,6 +32,35 @@ RECORD_CHILD_ACTIVITY = "record_child_activity"
 RECORD_SETTLEMENT = "record_settlement"
 """Write a treatment settlement's state (submitted, approved, rejected, paid) in fen."""
 
+AGENCY_OF = {
+    "lookup_household": "police",
+    "submit_dna_sample": "police",
+    "register_psychiatric_patient": "police",
+    "report_lost_contact": "police",
+    "request_emergency_pickup": "hospital",
+    "admit_to_hospital": "hospital",
+    "pay_hospital_settlement": "hospital",
+    "exchange_ticket": "transport",
+}
+"""Which agency each agency activity calls."""
+
+_CALL_LABELS = {
+    "lookup_household": "公安户籍查询",
+    "submit_dna_sample": "DNA样本入库",
+    "register_psychiatric_patient": "精神障碍患者信息登记",
+    "report_lost_contact": "失联人员报告",
+    "request_emergency_pickup": "通知医院急救",
+    "admit_to_hospital": "医院收治",
+    "pay_hospital_settlement": "医疗费用结算支付",
+    "exchange_ticket": "车站换票",
+}
+
+
+def label_of_call(activity: str) -> str:
+    """Chinese name of an agency call, for the timeline."""
+    return _CALL_LABELS.get(activity, activity)
+
+
 AGENCY_REFUSED = "AgencyRefused"
 """ApplicationError type of a refusal by an agency (a 4xx answer): retrying will not help."""
 AGENCY_UNAVAILABLE = "AgencyUnavailable"

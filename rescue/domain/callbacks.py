@@ -32,6 +32,7 @@ class DischargeOutcome(StrEnum):
     RECOVERED = "recovered"  # treated; back to the station (or home)
     TRANSFERRED = "transferred"  # sent to another hospital or institution
     DIED = "died"  # died in hospital
+    NOT_ADMITTED = "not_admitted"  # the hospital refused the introduction letter
 
 
 class HospitalDischarge(BaseModel):

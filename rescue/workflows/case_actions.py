@@ -145,7 +145,9 @@ def on_discharged(rt: CaseRuntime, discharged: TreatmentDischarged) -> None:
         return
     rt.discharges[discharged.episode] = discharged
     rt.state.in_hospital = False
-    if discharged.outcome.value == "died":
+    if discharged.outcome.value == "not_admitted":
+        rt.event("not_admitted", "定点医院未收治，请救助站另行安排救治", agency="hospital")
+    elif discharged.outcome.value == "died":
         rt.event("died", "受助人员在院死亡（医院通知），已制作终止救助通知书", agency="hospital")
         rt.end(CaseOutcome.DIED)
     else:

@@ -11,15 +11,18 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from rescue.domain.agencies import (
+        AGENCY_OF,
+        AGENCY_REFUSED,
         NOTIFY,
         RESOLVE_SUPERVISOR,
         SYNC_CASE,
         Notification,
         SupervisorQuery,
+        label_of_call,
     )
     from rescue.domain.case import (
         CaseEvent,
@@ -77,6 +80,8 @@ class CaseRuntime:
         self.ending: CaseOutcome | None = None
         """Set by an update (departure, death, transfer out) to end the case wherever it is."""
         self.background: list[asyncio.Task[Any]] = []
+        self.last_refusal: str | None = None
+        """Message of the last agency refusal (shown to whoever must act on it)."""
         self.dna_matches: list[Any] = []
         """Household records of DNA matches (signalled), waiting for family verification."""
         self.dna_samples: set[str] = set()
@@ -255,9 +260,21 @@ class CaseRuntime:
             await self.sync()
 
     async def call(self, activity: str, arg: Any, result_type: type[Any] | None = None) -> Any:
-        """Call an agency activity with the policy's timeout and retries."""
-        return await workflow.execute_activity(activity, arg, result_type=result_type,
-                                               **self.agency_call())
+        """Call an agency with the policy's timeout and retries. Faults are retried for as long
+        as it takes (operators see the failing call); a refusal is recorded on the timeline and
+        answers None, so the caller takes the case's other way instead of failing it."""
+        try:
+            return await workflow.execute_activity(activity, arg, result_type=result_type,
+                                                   **self.agency_call())
+        except ActivityError as exc:
+            cause = exc.cause
+            if not (isinstance(cause, ApplicationError) and cause.type == AGENCY_REFUSED):
+                raise
+            self.last_refusal = cause.message
+            agency = AGENCY_OF.get(activity)
+            self.event("agency_refused", f"{label_of_call(activity)}被拒绝：{cause.message}",
+                       agency=agency, activity=activity)
+            return None
 
     async def store(self, activity: str, arg: Any, result_type: type[Any] | None = None) -> Any:
         """Call a database activity (retried until PostgreSQL answers)."""

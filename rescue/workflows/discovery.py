@@ -66,8 +66,15 @@ async def discover(rt: CaseRuntime) -> None:
                                  request_id=f"{rt.state.case_number}:pickup", place=report.place,
                                  condition=report.description or "危重病人"),
             EmergencyPickup)
-        rt.event("emergency_pickup", f"已通知定点医院前往救治（预计{pickup.eta_minutes}分钟到达）",
-                 agency="hospital", pickup_ref=pickup.pickup_ref)
+        if pickup is None:
+            # The hospital cannot come: police bring the person to hospital instead.
+            done = await rt.task(TaskKind.ESCORT, police, place=report.place,
+                                 condition=condition.value, condition_label=label(condition),
+                                 destination="定点医院")
+            rt.event("escorted", "公安护送至定点医院", actor=done.actor.username, agency="police")
+        else:
+            rt.event("emergency_pickup", f"已通知定点医院前往救治（预计{pickup.eta_minutes}分钟到达）",
+                     agency="hospital", pickup_ref=pickup.pickup_ref)
         await rt.sync()
         await treat(rt, reason=report.description or "危重病人现场救治", wait_discharge=True)
         return
@@ -80,7 +87,8 @@ async def discover(rt: CaseRuntime) -> None:
                                      registration_id=f"{rt.state.case_number}:psychiatric",
                                      name=report.person_name, risk_summary=escort.risk_summary),
         PsychiatricRegistration)
-    rt.event("psychiatric_registered", "公安已送医诊断并录入精神障碍患者信息", agency="police",
-             actor=done.actor.username, registry_number=registration.registry_number)
+    if registration is not None:
+        rt.event("psychiatric_registered", "公安已送医诊断并录入精神障碍患者信息", agency="police",
+                 actor=done.actor.username, registry_number=registration.registry_number)
     await rt.sync()
     await treat(rt, reason="精神障碍诊断治疗", wait_discharge=True)

@@ -107,6 +107,8 @@ class FollowUpWorkflow:
                                    community_node_id=self.inp.community_node_id,
                                    last_contact_on=self.inp.policy.local_date(last_contact)),
             LostContactReport)
+        if report is None:
+            return False  # refused (recorded): reported again at the next visit
         self.rt.event("lost_contact_reported", "与家人失联超过期限，已报告当地公安机关查询",
                       agency="police", police_ref=report.police_ref)
         return True

@@ -5,11 +5,10 @@ receipt from the origin, and the follow-up workflow started for the origin commu
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from rescue.domain.agencies import AGENCY_REFUSED, EXCHANGE_TICKET, TicketExchangeInput
+    from rescue.domain.agencies import EXCHANGE_TICKET, TicketExchangeInput
     from rescue.domain.case import TicketInfo
     from rescue.domain.child_flows import FollowUpInput
     from rescue.domain.enums import Classification, Role, Stage, TaskKind
@@ -39,14 +38,11 @@ async def go_home(rt: CaseRuntime) -> None:
         number = f"HP{rt.state.case_number}-{attempt}"
         rt.event("voucher_issued", f"开具换票凭证 {number}，目的地{voucher.destination}",
                  actor=done.actor.username, voucher_number=number)
-        try:
-            ticket = await rt.call(EXCHANGE_TICKET, TicketExchangeInput(
-                case_id=rt.state.case_id, voucher_number=number, passenger_name=rt.state.person.name,
-                destination=voucher.destination, travel_date=voucher.travel_date), TicketInfo)
-        except ActivityError as exc:
-            if not (isinstance(exc.cause, ApplicationError) and exc.cause.type == AGENCY_REFUSED):
-                raise
-            refusal = exc.cause.message
+        ticket = await rt.call(EXCHANGE_TICKET, TicketExchangeInput(
+            case_id=rt.state.case_id, voucher_number=number, passenger_name=rt.state.person.name,
+            destination=voucher.destination, travel_date=voucher.travel_date), TicketInfo)
+        if ticket is None:
+            refusal = rt.last_refusal
             rt.event("ticket_refused", f"车站拒绝换票：{refusal}", agency="transport")
             continue
         rt.state.ticket = ticket

@@ -8,11 +8,9 @@ import asyncio
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from rescue.domain.agencies import (
-        AGENCY_REFUSED,
         LOOKUP_HOUSEHOLD,
         PUBLISH_FAMILY_SEARCH_NOTICE,
         SUBMIT_DNA_SAMPLE,
@@ -43,16 +41,12 @@ async def _lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
     assert person is not None
     if not (person.name or person.id_number):
         return None
-    try:
-        result = await rt.call(LOOKUP_HOUSEHOLD, HouseholdLookupInput(
-            case_id=rt.state.case_id, request_id=f"{rt.state.case_number}:household:{attempt}",
-            name=person.name, id_number=person.id_number, birth_date=person.known_birth_date(),
-            sex=person.sex), HouseholdLookupResult)
-    except ActivityError as exc:
-        if not (isinstance(exc.cause, ApplicationError) and exc.cause.type == AGENCY_REFUSED):
-            raise
-        rt.event("identity_refused", f"公安户籍查询被拒绝：{exc.cause.message}", agency="police")
-        return None
+    result = await rt.call(LOOKUP_HOUSEHOLD, HouseholdLookupInput(
+        case_id=rt.state.case_id, request_id=f"{rt.state.case_number}:household:{attempt}",
+        name=person.name, id_number=person.id_number, birth_date=person.known_birth_date(),
+        sex=person.sex), HouseholdLookupResult)
+    if result is None:
+        return None  # refused: recorded on the timeline; the search goes on
     if not result.found or result.record is None:
         rt.event("identity_not_found", f"公安户籍查询（第{attempt}次）：未查到匹配的户籍信息", agency="police")
         return None
@@ -164,11 +158,18 @@ async def _publish_notice(rt: CaseRuntime) -> None:
 async def _collect_dna(rt: CaseRuntime) -> None:
     """Every unidentified minor: police collect a sample, it goes to the DNA database; the
     comparison comes back later as the ``dna_result`` signal."""
-    done = await rt.task(TaskKind.DNA_SAMPLE, Assignee(node_id=rt.input.agencies.police, role=Role.POLICE))
-    sample = DnaSamplePayload.model_validate(done.payload)
-    submission = await rt.call(SUBMIT_DNA_SAMPLE, DnaSampleInput(
-        case_number=rt.state.case_number, sample_id=sample.sample_id, collected_on=sample.collected_on,
-        collected_by=done.actor.username), DnaSubmission)
+    police = Assignee(node_id=rt.input.agencies.police, role=Role.POLICE)
+    refused: str | None = None
+    while True:
+        done = await rt.task(TaskKind.DNA_SAMPLE, police, previous_refusal=refused)
+        sample = DnaSamplePayload.model_validate(done.payload)
+        submission = await rt.call(SUBMIT_DNA_SAMPLE, DnaSampleInput(
+            case_number=rt.state.case_number, sample_id=sample.sample_id,
+            collected_on=sample.collected_on, collected_by=done.actor.username), DnaSubmission)
+        if submission is not None:
+            break
+        refused = rt.last_refusal  # the database refused the sample: collect it again
+        await rt.sync()
     rt.dna_samples.add(sample.sample_id)
     rt.event("dna_submitted", "样本已录入打拐DNA信息库，等待比对结果", agency="police",
              database_ref=submission.database_ref)

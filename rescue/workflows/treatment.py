@@ -78,6 +78,14 @@ class TreatmentWorkflow:
                                    admission_key=self.case_ref, introduction_letter_no=letter_no,
                                    patient_name=inp.patient_name, reason=inp.reason),
             HospitalAdmission)
+        if admission is None:
+            # Refused: the case is told at once and the station decides what to do instead.
+            await rt.sync()
+            await workflow.get_external_workflow_handle(inp.parent_workflow_id).signal(
+                SIGNAL_TREATMENT_DISCHARGED,
+                TreatmentDischarged(episode=inp.episode, outcome=DischargeOutcome.NOT_ADMITTED,
+                                    at=workflow.now(), admission_no=""))
+            return TreatmentResult(admission_no=None, outcome=DischargeOutcome.NOT_ADMITTED)
         rt.event("hospital_admitted", f"开具救治介绍信{letter_no}，定点医院已收治（住院号{admission.admission_no}）",
                  agency="hospital", admission_no=admission.admission_no)
         await rt.sync()
@@ -168,6 +176,15 @@ class TreatmentWorkflow:
             HospitalPaymentInput(case_ref=self.case_ref, voucher_no=voucher.voucher_no,
                                  settlement_id=settlement_id, amount_fen=approved),
             HospitalPayment)
+        if payment is None:
+            record.status = "payment_refused"
+            await self.rt.store(RECORD_SETTLEMENT, record)
+            await self.rt.store(NOTIFY, Notification(
+                notification_id=f"{settlement_id}:refused", node_id=inp.station_node_id,
+                role=Role.STATION_HEAD, case_id=inp.case_id,
+                message=f"结算凭证{voucher.voucher_no}支付被医院拒绝：{self.rt.last_refusal}"))
+            await self.rt.sync()
+            return
         record.status, record.payment_ref, record.paid_at = "paid", payment.payment_ref, workflow.now()
         await self.rt.store(RECORD_SETTLEMENT, record)
         self.paid_fen += approved
