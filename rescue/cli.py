@@ -15,8 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="start everything on this machine (Ctrl-C stops it)")
     demo = sub.add_parser("demo", help="drive one case from report to closed over the API")
+    demo.add_argument("path", nargs="?", default="happy",
+                      help="happy, minor-escort, dna, treatment, psychiatric, long-term, "
+                           "never-arrived, departure, lost-contact, or all")
     demo.add_argument("--api", help="API base URL (default: from settings)")
-    demo.add_argument("--policy", default="compressed", help="time policy of the demo case")
     sub.add_parser("worker", help="run the Temporal worker")
     sub.add_parser("api", help="serve the API and console")
     sub.add_parser("migrate", help="apply migrations and load the demo network")
@@ -28,9 +30,13 @@ def main(argv: list[str] | None = None) -> None:
 
         status = asyncio.run(run_up(settings))
     elif args.command == "demo":
-        from rescue.demo import run_demo
+        from rescue.demo import PATHS, run_demo
 
-        status = asyncio.run(run_demo(settings, api_url=args.api, policy=args.policy))
+        paths = list(PATHS) if args.path == "all" else [args.path]
+        status = 0
+        for path in paths:
+            print(f"=== {path} ===", flush=True)
+            status = asyncio.run(run_demo(settings, api_url=args.api, path=path)) or status
     elif args.command == "worker":
         from rescue.worker import main as worker_main
 

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
 
     policy: str = "standard"
     """Name of the policy new cases get: ``standard`` (real durations) or ``compressed``."""
-    allowed_policies: list[str] = ["standard", "compressed"]
+    allowed_policies: list[str] = ["standard", "compressed", "demo"]
     """Policies a report may ask for by name (the demo asks for ``compressed``); a production
     deployment sets ``RESCUE_ALLOWED_POLICIES='["standard"]'``."""
 
@@ -66,12 +66,34 @@ class Settings(BaseSettings):
     payload_key: str | None = None
     """Base64 AES-256 key for Temporal payloads; unset means a key generated into data_dir."""
     token_ttl_minutes: int = 480
+    """Unused since server-side sessions (issue 4): a token lives as long as its session."""
+
+    session_idle_minutes: float = Field(default=30, gt=0)
+    """A session (console or API token) unused this long is over: log in again."""
+    session_absolute_minutes: float = Field(default=720, gt=0)
+    """A session ends this long after login, however busy (12 hours)."""
+    login_max_failures: int = Field(default=5, ge=1)
+    """Failed logins in a row that lock a username."""
+    login_lockout_minutes: float = Field(default=15, gt=0)
+    """How long a locked username stays locked."""
+    password_min_length: int = Field(default=10, ge=8)
+    """Shortest password accepted when one is set (letters and digits are required too)."""
+    temporal_ui_url: str | None = None
+    """Base URL of the Temporal UI for operators' links (default http://127.0.0.1:<ui port>)."""
+    operator_scan_limit: int = Field(default=50, ge=1, le=500)
+    """Open cases whose workflow the operator page describes per page (bounded Temporal calls)."""
+    operator_min_attempts: int = Field(default=3, ge=2)
+    """An activity attempted this often without success counts as failing again and again."""
 
     demo_password: str = "Rescue-Demo-2026"
     """Password of the demo users loaded by the seed (local runs only)."""
 
     activity_timeout_seconds: float = Field(default=10.0, gt=0)
     """Start-to-close timeout of one agency call; Temporal retries beyond it."""
+
+    @property
+    def temporal_ui(self) -> str:
+        return (self.temporal_ui_url or f"http://127.0.0.1:{self.temporal_ui_port}").rstrip("/")
 
     @property
     def api_url(self) -> str:

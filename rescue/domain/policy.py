@@ -131,7 +131,17 @@ COMPRESSED = Policy(
     follow_up_max_visits=6,
 )
 
-POLICIES: dict[str, Policy] = {p.name: p for p in (STANDARD, COMPRESSED)}
+DEMO = COMPRESSED.model_copy(update={
+    "name": "demo",
+    "guided_arrival_wait": timedelta(seconds=20),
+    "stay_limit": timedelta(seconds=6),
+    "identity_search_interval": timedelta(seconds=3),
+    "follow_up_interval": timedelta(seconds=1),
+    "lost_contact_after": timedelta(seconds=4),
+})
+"""For ``rescue demo``: every path of a case runs in seconds, waits included."""
+
+POLICIES: dict[str, Policy] = {p.name: p for p in (STANDARD, COMPRESSED, DEMO)}
 
 
 def with_overrides(policy: Policy, overrides: dict[str, object] | None) -> Policy:
