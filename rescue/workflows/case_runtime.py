@@ -105,7 +105,10 @@ class CaseRuntime:
         self.state.version += 1
         self.state.open_tasks = list(self._open.values())
         self.state.overdue = any(t.overdue for t in self._open.values())
-        data = CaseSyncInput(state=self.state, person=self.person, new_events=self._unsynced,
+        # The timeline travels as new events only: the full list would make every sync (and the
+        # history) grow with the case's age.
+        data = CaseSyncInput(state=self.state.model_copy(update={"timeline": self.state.timeline[:1]}),
+                             person=self.person, new_events=self._unsynced,
                              closed_tasks=self._closed_tasks, cancelled_tasks=self._cancelled,
                              closed=closed)
         await workflow.execute_activity(
