@@ -155,6 +155,9 @@ class Demo:
                                                     "handed_to": "市救助站"})
         self.say("公安护送到站")
         await self.register(case_id, {"name": "李小明", "sex": "male", "birth_date": "2013-07-01"})
+        await self.do("police", case_id, "dna_sample",
+                      {"collected_on": TODAY, "sample_id": f"M{uuid.uuid4().hex[:8]}"})
+        self.say("公安采集DNA样本入库（每名未成年人）")
         await self.send_home(case_id, "xs_liaison", destination="西山站", escort=True)
         await self.closed(case_id)
 

@@ -153,9 +153,10 @@ class Billing:
         voucher = self.vouchers.get(request.voucher_no)
         if voucher is None:
             raise SimulatorError(404, "unknown_voucher", f"结算凭证 {request.voucher_no} 不存在")
-        if request.amount_fen != voucher.amount_fen:
+        if request.amount_fen > voucher.amount_fen:
+            # A reviewed settlement may pay less than claimed (核减), never more.
             raise SimulatorError(
-                422, "amount_mismatch", f"付款金额与结算凭证金额 {voucher.amount_fen} 分不符"
+                422, "amount_mismatch", f"付款金额超过结算凭证金额 {voucher.amount_fen} 分"
             )
         if voucher.payment is not None:
             raise SimulatorError(409, "voucher_already_paid", "该结算凭证已付款")

@@ -85,6 +85,8 @@ class CaseRuntime:
         self.dna_matches: list[Any] = []
         """Household records of DNA matches (signalled), waiting for family verification."""
         self.dna_samples: set[str] = set()
+        self.dna_collection: asyncio.Task[None] | None = None
+        """A minor's sample collection; the return home waits for it."""
         self._seen_callbacks: set[str] = set()
         self.discharges: dict[int, Any] = {}
         """Treatment episode → its discharge (TreatmentDischarged), signalled by the episode."""
@@ -107,16 +109,21 @@ class CaseRuntime:
         self.state.overdue = any(t.overdue for t in self._open.values())
         # The timeline travels as new events only: the full list would make every sync (and the
         # history) grow with the case's age.
+        # Take the pending changes before awaiting: another step (an update handler, a side
+        # task) may record more while this sync is in flight; those go with the next sync.
+        events, closed_tasks, cancelled = self._take_pending()
         data = CaseSyncInput(state=self.state.model_copy(update={"timeline": self.state.timeline[:1]}),
-                             person=self.person, new_events=self._unsynced,
-                             closed_tasks=self._closed_tasks, cancelled_tasks=self._cancelled,
+                             person=self.person, new_events=events,
+                             closed_tasks=closed_tasks, cancelled_tasks=cancelled,
                              closed=closed)
         await workflow.execute_activity(
             SYNC_CASE, data, start_to_close_timeout=timedelta(seconds=30), retry_policy=_STORE_RETRY
         )
-        self._unsynced = []
-        self._closed_tasks = []
-        self._cancelled = []
+
+    def _take_pending(self) -> tuple[list[CaseEvent], list[TaskCompletion], list[str]]:
+        pending = (self._unsynced, self._closed_tasks, self._cancelled)
+        self._unsynced, self._closed_tasks, self._cancelled = [], [], []
+        return pending
 
     def set_stage(self, stage: Stage) -> None:
         self.state.stage = stage

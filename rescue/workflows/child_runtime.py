@@ -24,13 +24,11 @@ class ChildRuntime(CaseRuntime):
         )
 
     async def sync(self, *, closed: bool = False) -> None:
+        events, closed_tasks, cancelled = self._take_pending()
         data = ChildRecordInput(case_id=self.state.case_id, workflow_id=workflow.info().workflow_id,
-                                new_events=self._unsynced, open_tasks=list(self._open.values()),
-                                closed_tasks=self._closed_tasks, cancelled_tasks=self._cancelled)
+                                new_events=events, open_tasks=list(self._open.values()),
+                                closed_tasks=closed_tasks, cancelled_tasks=cancelled)
         await self.store(RECORD_CHILD_ACTIVITY, data)
-        self._unsynced = []
-        self._closed_tasks = []
-        self._cancelled = []
 
     def _upsert_search_attributes(self) -> None:
         pass  # children are found through their case

@@ -25,8 +25,13 @@ with workflow.unsafe.imports_passed_through():
     from rescue.domain.case import CaseState, CompleteTaskInput
     from rescue.domain.child_flows import FollowUpInput, FollowUpResult
     from rescue.domain.enums import Role, TaskKind
+    from rescue.domain.ledger import REGISTER_RETURNED_PERSON, ReturnedPersonInput
     from rescue.domain.tasks import Assignee, FollowUpVisitPayload, ReferralPayload
     from rescue.workflows.child_runtime import ChildRuntime
+
+
+PATCH_LEDGER = "ledger-on-follow-up"
+"""Issue 5: follow-ups started before it did not register the person in the ledger."""
 
 
 @workflow.defn
@@ -50,6 +55,12 @@ class FollowUpWorkflow:
         if inp.visits_done == 0:
             rt.event("follow_up_started", "流出地社区开始跟踪随访")
             await rt.sync()
+            # issue 5 (network helper): the returned person joins the origin's at-risk ledger.
+            if workflow.patched(PATCH_LEDGER):
+                await rt.store(REGISTER_RETURNED_PERSON, ReturnedPersonInput(
+                    case_id=inp.case_id, case_number=inp.case_number,
+                    community_node_id=inp.community_node_id, person_name=inp.person_name,
+                    id_number=inp.id_number), str)
         for _ in range(inp.policy.follow_up_visits_per_run):
             rt.busy = False
             await workflow.sleep(inp.policy.follow_up_interval)

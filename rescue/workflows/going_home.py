@@ -27,6 +27,12 @@ with workflow.unsafe.imports_passed_through():
 async def go_home(rt: CaseRuntime) -> None:
     """From the voucher to the handover; a refused voucher or a missed train starts over."""
     rt.set_stage(Stage.RETURN_HOME)
+    if rt.dna_collection is not None and not rt.dna_collection.done():
+        rt.event("waiting_dna", "未成年人返乡前须完成DNA采样入库，等待公安采样")
+        await rt.sync()
+        rt.busy = False
+        await rt.dna_collection
+        rt.busy = True
     caseworker = Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER)
     refusal: str | None = None
     attempt = 0

@@ -32,6 +32,10 @@ with workflow.unsafe.imports_passed_through():
     from rescue.workflows.case_runtime import CaseRuntime
 
 
+PATCH_DNA_FOR_EVERY_MINOR = "dna-for-every-minor"
+"""Cases from before sampled only minors whose identity stayed unknown."""
+
+
 def _caseworker(rt: CaseRuntime) -> Assignee:
     return Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER)
 
@@ -70,12 +74,19 @@ async def search_identity(rt: CaseRuntime) -> None:
     or a later lookup, or recorded by the caseworker. Runs as long as it takes."""
     rt.set_stage(Stage.IDENTITY_SEARCH)
     await rt.sync()
+    minor = rt.state.person.is_minor
+    every_minor = minor and workflow.patched(PATCH_DNA_FOR_EVERY_MINOR)
+    if every_minor:
+        # Every minor is sampled for the anti-trafficking DNA database, identified or not;
+        # the return home waits for the submission (going_home).
+        rt.dna_collection = asyncio.create_task(_collect_dna(rt))
+        rt.background.append(rt.dna_collection)
     record = await _lookup(rt, 1)
     if record is not None:
         _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
         return
     side = [asyncio.create_task(_publish_notice(rt))]
-    if rt.state.person.is_minor:
+    if minor and not every_minor:
         side.append(asyncio.create_task(_collect_dna(rt)))
     side.append(asyncio.create_task(_long_term_after_limit(rt)))
     rt.background.extend(side)

@@ -11,6 +11,7 @@ Queries: ``state``.
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.exceptions import FailureError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -81,24 +82,32 @@ class TreatmentWorkflow:
         if admission is None:
             # Refused: the case is told at once and the station decides what to do instead.
             await rt.sync()
-            await workflow.get_external_workflow_handle(inp.parent_workflow_id).signal(
-                SIGNAL_TREATMENT_DISCHARGED,
-                TreatmentDischarged(episode=inp.episode, outcome=DischargeOutcome.NOT_ADMITTED,
-                                    at=workflow.now(), admission_no=""))
+            await self._tell_case(TreatmentDischarged(
+                episode=inp.episode, outcome=DischargeOutcome.NOT_ADMITTED, at=workflow.now(),
+                admission_no=""))
             return TreatmentResult(admission_no=None, outcome=DischargeOutcome.NOT_ADMITTED)
         rt.event("hospital_admitted", f"开具救治介绍信{letter_no}，定点医院已收治（住院号{admission.admission_no}）",
                  agency="hospital", admission_no=admission.admission_no)
         await rt.sync()
         await self._wait_discharge(admission.admission_no)
         assert self.discharge is not None
-        await workflow.get_external_workflow_handle(inp.parent_workflow_id).signal(
-            SIGNAL_TREATMENT_DISCHARGED,
-            TreatmentDischarged(episode=inp.episode, outcome=self.discharge.outcome,
-                                at=self.discharge.discharged_at, admission_no=admission.admission_no))
+        await self._tell_case(TreatmentDischarged(
+            episode=inp.episode, outcome=self.discharge.outcome, at=self.discharge.discharged_at,
+            admission_no=admission.admission_no))
         await self._settle(admission.admission_no)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return TreatmentResult(admission_no=admission.admission_no, outcome=self.discharge.outcome,
                                claimed_fen=self.claimed_fen, paid_fen=self.paid_fen)
+
+    async def _tell_case(self, discharged: TreatmentDischarged) -> None:
+        """Signal the case; if it has closed meanwhile (death, departure), record it and go on
+        with the settlement: the bill is paid whatever became of the case."""
+        try:
+            await workflow.get_external_workflow_handle(self.inp.parent_workflow_id).signal(
+                SIGNAL_TREATMENT_DISCHARGED, discharged)
+        except FailureError:
+            self.rt.event("case_already_closed", "个案已办结，出院情况仅在本次救治中记录")
+            await self.rt.sync()
 
     async def _wait_discharge(self, admission_no: str) -> None:
         """Wait for the discharge callback; a long stay is flagged to the station, not failed."""

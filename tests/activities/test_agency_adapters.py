@@ -142,7 +142,7 @@ async def test_hospital_pickup_admission_and_payment(
     )
     with pytest.raises(ApplicationError) as exc:
         await hospital.pay_settlement(
-            pay.model_copy(update={"settlement_id": "ST-x", "amount_fen": 9000})
+            pay.model_copy(update={"settlement_id": "ST-x", "amount_fen": 9901})
         )
     _refusal(exc, "amount_mismatch")
     paid = await env.run(activities.pay_settlement, pay)

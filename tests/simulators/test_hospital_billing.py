@@ -78,7 +78,7 @@ async def test_payment_is_idempotent_and_checked(make_client, receiver) -> None:
     unknown = await client.post("/settlements/V-9/payment", json=pay,
                                 headers={"Idempotency-Key": "ST-1"})
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_voucher")
-    wrong = await client.post("/settlements/V-1/payment", json={**pay, "amount_fen": 15000},
+    wrong = await client.post("/settlements/V-1/payment", json={**pay, "amount_fen": 15451},
                               headers={"Idempotency-Key": "ST-1"})
     assert (wrong.status_code, wrong.json()["code"]) == (422, "amount_mismatch")
     first = await client.post("/settlements/V-1/payment", json=pay,

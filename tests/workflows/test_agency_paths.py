@@ -169,3 +169,42 @@ async def test_lost_contact_is_reported_after_a_year_of_follow_ups(stack: Stack,
     case = await get_case(api, liaison, case_id)
     assert case["outcome"] == "returned_home"
     await replay_and_maybe_record(stack, f"rescue-follow-up:{case_number}", "v2_follow_up_lost_contact")
+
+
+async def test_treatment_later_in_the_stay_and_a_bill_after_the_case_closed(
+        stack: Stack, api: httpx.AsyncClient) -> None:
+    caseworker, head = await login(api, "caseworker"), await login(api, "station_head")
+    case_id = await open_case(api, caseworker, channel="walk_in")
+    task = await wait_for_task(api, caseworker, case_id, "registration")
+    await complete(api, caseworker, task, registration())
+    await wait_for_task(api, caseworker, case_id, "ticket_voucher")
+    # Waiting for the voucher, he falls ill: the station sends him to hospital.
+    resp = await api.post(f"/api/v1/cases/{case_id}/actions/treatment", json={"reason": "高烧不退"},
+                          headers=caseworker)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["in_hospital"] is True
+    again = await api.post(f"/api/v1/cases/{case_id}/actions/treatment", json={"reason": "再次"},
+                           headers=caseworker)
+    assert again.status_code == 409  # already in hospital
+    case_number = resp.json()["case_number"]
+    admission = None
+    for _ in range(200):
+        await asyncio.sleep(0.1)
+        async with httpx.AsyncClient() as http:
+            admissions = (await http.get(f"{stack.sim_url('hospital')}/admin/admissions",
+                                         headers=stack.sim_admin())).json()
+        admission = next((a for a in admissions if a.get("case_ref") == f"{case_number}/T1"), None)
+        if admission:
+            break
+    assert admission is not None
+    # He dies in hospital: the case closes with the hospital's word; its open tasks are withdrawn.
+    await _sim(stack, "hospital", f"/admin/admissions/{admission['admission_no']}/discharge", {"outcome": "died"})
+    case = await wait_for_stage(api, caseworker, case_id, "closed")
+    assert case["outcome"] == "died" and case["open_tasks"] == []
+    # The bill comes afterwards and is still reviewed and paid.
+    await _sim(stack, "hospital", f"/admin/admissions/{admission['admission_no']}/settlement",
+               {"voucher_no": f"JS{case_number}", "items": [{"description": "抢救费", "amount_fen": 50000}]})
+    review = await wait_for_task(api, head, case_id, "settlement_review")
+    await complete(api, head, review, {"approved": True, "approved_amount_fen": 40000, "notes": "核减药费"})
+    result = await stack.client.get_workflow_handle(f"rescue-treatment:{case_number}-T1").result()
+    assert result["outcome"] == "died" and result["claimed_fen"] == 50000 and result["paid_fen"] == 40000

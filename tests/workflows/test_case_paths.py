@@ -49,6 +49,11 @@ async def test_a_minor_is_escorted_in_and_escorted_home(stack: Stack, api: httpx
     case = await complete(api, caseworker, task, registration(name="李小明", birth="2013-07-01"))
     assert case["classification"] == "protective"
     assert case["origin_node_id"] == "xs-t1-c1"
+    # Identified or not, every minor is sampled for the DNA database before going home.
+    task = await wait_for_task(api, police, case_id, "dna_sample")
+    case = await get_case(api, caseworker, case_id)
+    assert "waiting_dna" in kinds(case)
+    await complete(api, police, task, {"collected_on": TODAY, "sample_id": f"M{case_id[:8]}"})
     task = await wait_for_task(api, caseworker, case_id, "ticket_voucher")
     await complete(api, caseworker, task, voucher(destination="西山站"))
     # Protective rescue: staff escort him home.
@@ -137,8 +142,8 @@ async def test_reclassification_care_referral_and_transfer(stack: Stack, api: ht
     assert resp.status_code == 200
     # The 东湖区 caseworker may read it (he comes from 东湖区) but not act on it.
     dh = await login(api, "dh_caseworker")
-    refused = await do(api, dh, case_id, "care", {"service": "meals"})
-    assert refused.status_code == 409 and refused.json()["code"] == "action_refused"
+    assert (await get_case(api, dh, case_id))["case_id"] == case_id
+    assert (await do(api, dh, case_id, "care", {"service": "meals"})).status_code == 403
     xs = await login(api, "xs_caseworker")
     assert (await do(api, xs, case_id, "care", {"service": "meals"})).status_code == 403
     # Transfer to the 东湖区 station: the open task moves with the case.
@@ -148,7 +153,8 @@ async def test_reclassification_care_referral_and_transfer(stack: Stack, api: ht
     assert resp.json()["station_node_id"] == "dh-station"
     task = await wait_for_task(api, dh, case_id, "ticket_voucher")
     assert task["assignee_node_id"] == "dh-station"
-    assert (await do(api, caseworker, case_id, "care", {"service": "meals"})).status_code == 409
+    # Now the city caseworker may no longer act on it.
+    assert (await do(api, caseworker, case_id, "care", {"service": "meals"})).status_code == 403
     case = await get_case(api, dh, case_id)
     assert {"reclassified", "care", "behaviour_referred", "transferred"} <= set(kinds(case))
 

@@ -23,7 +23,8 @@ INSERT INTO cases (case_id, case_number, workflow_id, station_node_id, origin_no
                    next_deadline, version, opened_at, updated_at, closed_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
 ON CONFLICT (case_id) DO UPDATE
-SET origin_node_id = EXCLUDED.origin_node_id, stage = EXCLUDED.stage,
+SET station_node_id = EXCLUDED.station_node_id,
+    origin_node_id = EXCLUDED.origin_node_id, stage = EXCLUDED.stage,
     classification = EXCLUDED.classification, is_minor = EXCLUDED.is_minor,
     person_name = EXCLUDED.person_name, id_number = EXCLUDED.id_number,
     person = COALESCE(EXCLUDED.person, cases.person), overdue = EXCLUDED.overdue,
