@@ -21,6 +21,7 @@ def test_histories_are_kept() -> None:
     assert {p.stem for p in RECORDED} >= {
         "happy_path",  # v1: the foundation's linear path
         "v2_happy_path_case", "v2_happy_path_follow_up", "v2_never_arrived", "v2_minor_escorted",
+        "v2_minor_escorted_with_dna",
         "v2_left_voluntarily", "v2_minor_dna_match", "v2_treatment_settled",
         "v2_follow_up_lost_contact",
     }

@@ -70,7 +70,7 @@ async def test_a_minor_is_escorted_in_and_escorted_home(stack: Stack, api: httpx
     case = await wait_for_stage(api, caseworker, case_id, "closed")
     assert case["outcome"] == "returned_home"
     assert {"escorted", "return_escort", "boarded", "handed_over"} <= set(kinds(case))
-    await replay_and_maybe_record(stack, f"rescue-case:{case['case_number']}", "v2_minor_escorted")
+    await replay_and_maybe_record(stack, f"rescue-case:{case['case_number']}", "v2_minor_escorted_with_dna")
 
 
 async def test_a_never_identified_person_becomes_a_long_term_stay(stack: Stack, api: httpx.AsyncClient) -> None:
