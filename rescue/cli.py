@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("worker", help="run the Temporal worker")
     sub.add_parser("api", help="serve the API and console")
     sub.add_parser("migrate", help="apply migrations and load the demo network")
+    set_password = sub.add_parser("set-password", help="set a user's password (policy applies)")
+    set_password.add_argument("username")
     args = parser.parse_args(argv)
     settings = load_settings()
 
@@ -42,6 +44,10 @@ def main(argv: list[str] | None = None) -> None:
 
         worker_main()
         return
+    elif args.command == "set-password":
+        from rescue.set_password import set_password_command
+
+        status = set_password_command(settings, args.username)
     elif args.command == "api":
         from rescue.api.__main__ import main as api_main
 

@@ -1,7 +1,10 @@
-"""Password hashing (argon2) and bearer tokens (JWT, HS256) for users of the API and console."""
+"""Password hashing (argon2), the password policy, and bearer tokens (JWT, HS256) that name a
+server-side session, for users of the API and the console."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -11,6 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so timing does not reveal which users exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+PASSWORD_MAX_LENGTH = 128
+"""Longer input is refused before hashing (argon2 would accept it, but nobody types it)."""
 
 
 def hash_password(password: str) -> str:
@@ -25,16 +31,44 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def issue_token(*, user_id: str, secret: str, ttl: timedelta) -> str:
+def password_problems(password: str, *, min_length: int = 10, username: str | None = None) -> list[str]:
+    """What is wrong with a new password, in Chinese (empty when it satisfies the policy):
+    at least ``min_length`` characters, letters and digits, not the username."""
+    problems = []
+    if len(password) < min_length:
+        problems.append(f"密码至少{min_length}位")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        problems.append(f"密码不能超过{PASSWORD_MAX_LENGTH}位")
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        problems.append("密码须同时包含字母和数字")
+    if username and username.lower() in password.lower():
+        problems.append("密码不能包含用户名")
+    return problems
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a valid token says: whose it is and which server-side session it belongs to."""
+
+    user_id: str
+    session_id: str
+
+
+def issue_token(*, user_id: str, session_id: str, secret: str, ttl: timedelta) -> str:
+    """A signed token for a session; the session row, not the token, decides if it is live."""
     now = datetime.now(UTC)
-    return jwt.encode({"sub": user_id, "iat": now, "exp": now + ttl}, secret, algorithm="HS256")
+    claims = {"sub": user_id, "sid": session_id, "iat": now, "exp": now + ttl}
+    return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def read_token(token: str, *, secret: str) -> str | None:
-    """The user id in a valid, unexpired token, or None."""
+def read_token(token: str, *, secret: str) -> TokenClaims | None:
+    """The claims of a valid, unexpired token that names a session, or None."""
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, secret, algorithms=["HS256"],
+                            options={"require": ["exp", "sub", "sid"]})
     except jwt.PyJWTError:
         return None
-    sub = claims.get("sub")
-    return sub if isinstance(sub, str) else None
+    sub, sid = claims.get("sub"), claims.get("sid")
+    if not isinstance(sub, str) or not isinstance(sid, str):
+        return None
+    return TokenClaims(user_id=sub, session_id=sid)

@@ -19,16 +19,28 @@ from temporalio.worker import Worker
 
 from rescue.activities.case_store import CaseStoreActivities
 from rescue.activities.hospital import HospitalActivities, HttpHospitalAdapter
+from rescue.activities.hotline_store import HotlineStoreActivities
+from rescue.activities.network_store import NetworkStoreActivities
+from rescue.activities.patrol_store import PatrolStoreActivities
 from rescue.activities.police import HttpPoliceAdapter, PoliceActivities
+from rescue.activities.reports_store import ReportsStoreActivities
 from rescue.activities.transport import HttpTransportAdapter, TransportActivities
 from rescue.db.pool import create_pool
 from rescue.settings import Settings, load_settings
 from rescue.temporal_client import connect
 from rescue.workflows.follow_up_workflow import FollowUpWorkflow
+from rescue.workflows.hotline_report import HotlineReportWorkflow
+from rescue.workflows.monthly_report import MonthlyReportWorkflow
+from rescue.workflows.monthly_report_round import MonthlyReportRoundWorkflow
+from rescue.workflows.patrol import PatrolWorkflow
+from rescue.workflows.patrol_round import PatrolRoundWorkflow
 from rescue.workflows.rescue_case import RescueCaseWorkflow
 from rescue.workflows.treatment import TreatmentWorkflow
 
-WORKFLOWS = [RescueCaseWorkflow, TreatmentWorkflow, FollowUpWorkflow]
+WORKFLOWS = [RescueCaseWorkflow, TreatmentWorkflow, FollowUpWorkflow,
+             # issue 5: the network around the cases
+             MonthlyReportWorkflow, MonthlyReportRoundWorkflow, HotlineReportWorkflow,
+             PatrolWorkflow, PatrolRoundWorkflow]
 
 
 @contextlib.asynccontextmanager
@@ -53,6 +65,10 @@ async def build_worker(settings: Settings, client: Client, database_url: str) ->
             workflows=WORKFLOWS,
             activities=[
                 *store.all(),
+                *NetworkStoreActivities(pool).all(),
+                *ReportsStoreActivities(pool).all(),
+                *HotlineStoreActivities(pool).all(),
+                *PatrolStoreActivities(pool).all(),
                 police.lookup_household,
                 police.submit_dna_sample,
                 police.register_psychiatric_patient,
@@ -76,6 +92,9 @@ async def _main(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    from rescue.schedules import ensure_schedules
+
+    await ensure_schedules(client, settings)  # idempotent: the monthly report round, patrols
     async with build_worker(settings, client, settings.database_url) as worker:
         async with worker:
             logging.info("worker polling task queue %s", settings.task_queue)

@@ -7,7 +7,27 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from rescue.api import agency_callbacks, auth, case_actions, cases, console, health, tasks
+from rescue.api import (
+    agency_callbacks,
+    audit,
+    auth,
+    case_actions,
+    cases,
+    console,
+    console_network,
+    finance,
+    handbook,
+    health,
+    hotline,
+    ledger,
+    network,
+    operator,
+    oversight,
+    patrols,
+    people,
+    reports,
+    tasks,
+)
 from rescue.api.context import AppContext
 from rescue.api.errors import install_error_handlers
 from rescue.db.pool import create_pool
@@ -49,6 +69,11 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.include_router(tasks.router)
     app.include_router(agency_callbacks.router)
     app.include_router(health.router)
+    for gate_part in (audit, finance, operator):  # issue 4: auditor, finance, operator
+        app.include_router(gate_part.router)
+    for part in (network, ledger, reports, hotline, patrols, people, oversight, handbook):  # issue 5: the network around the cases
+        app.include_router(part.router)
+    app.include_router(console_network.router)  # before the console's catch-all
     app.mount(console.STATIC_PATH, console.static_files(), name="console-static")  # before the catch-all
     app.include_router(console.router)
     return app

@@ -1,20 +1,18 @@
-"""Login: the OAuth2 password form gives a bearer token for the API and the console."""
+"""Login, logout and password change over JSON: the OAuth2 password form gives a bearer token
+bound to a server-side session (idle and absolute timeouts, lockout after repeated failures)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from rescue.api.deps import Ctx, CurrentUser, client_address
-from rescue.api.errors import ApiError
-from rescue.db.audit_repo import record_access
-from rescue.db.users_repo import get_user_by_username
+from rescue.api import gate
+from rescue.api.context import AppContext
+from rescue.api.deps import Ctx, CurrentSession, CurrentUser, client_address
 from rescue.domain.enums import Role, label
-from rescue.security import issue_token, verify_password
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -23,6 +21,7 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+    """Seconds until the absolute timeout; the session also ends after the idle timeout."""
 
 
 class MeResponse(BaseModel):
@@ -35,26 +34,46 @@ class MeResponse(BaseModel):
     node_name: str
 
 
-async def authenticate(ctx: Ctx, username: str, password: str, client: str | None) -> str:
-    """Check a password and return a token; the attempt is audited either way."""
-    async with ctx.pool.acquire() as conn:
-        user = await get_user_by_username(conn, username=username)
-        ok = verify_password(user.password_hash if user else None, password) and bool(user and user.active)
-        await record_access(conn, user_id=user.user_id if user else None, username=username,
-                            action="login", subject=f"user:{username}", allowed=ok, client=client)
-    if not ok or user is None:
-        raise ApiError(401, "invalid_credentials", "用户名或密码错误",
-                       headers={"WWW-Authenticate": "Bearer"})
-    return issue_token(user_id=str(user.user_id), secret=ctx.settings.resolved_jwt_secret(),
-                       ttl=timedelta(minutes=ctx.settings.token_ttl_minutes))
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=256, description="当前密码")
+    new_password: str = Field(min_length=1, max_length=256,
+                              description="新密码：至少10位，须同时包含字母和数字")
 
 
-@router.post("/token", response_model=TokenResponse)
+async def authenticate(ctx: AppContext, username: str, password: str, client: str | None,
+                       kind: str = "api") -> str:
+    """Check a password and return a token for a new session; audited either way."""
+    return (await gate.log_in(ctx, username, password, client, kind)).token
+
+
+@router.post("/token", response_model=TokenResponse,
+             responses={401: {"description": "invalid_credentials"},
+                        423: {"description": "account_locked"}})
 async def login(ctx: Ctx, request: Request,
                 form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenResponse:
-    """Exchange a username and password for a bearer token."""
-    token = await authenticate(ctx, form.username, form.password, client_address(request))
-    return TokenResponse(access_token=token, expires_in=ctx.settings.token_ttl_minutes * 60)
+    """Exchange a username and password for a bearer token (a new session). After
+    ``RESCUE_LOGIN_MAX_FAILURES`` failures in a row the username is locked (423)."""
+    done = await gate.log_in(ctx, form.username, form.password, client_address(request), "api")
+    return TokenResponse(access_token=done.token, expires_in=done.expires_in)
+
+
+@router.post("/logout", status_code=204)
+async def logout(ctx: Ctx, session: CurrentSession, request: Request) -> Response:
+    """End the token's session: the token stops working at once (401 session_revoked)."""
+    await gate.log_out(ctx, session.user, session.claims, client_address(request))
+    return Response(status_code=204)
+
+
+@router.post("/password", status_code=204,
+             responses={403: {"description": "invalid_credentials"},
+                        422: {"description": "weak_password"}})
+async def change_password(ctx: Ctx, session: CurrentSession, body: PasswordChange,
+                          request: Request) -> Response:
+    """Change one's own password (policy: ≥ 10 characters, letters and digits, not the
+    username); every other session of the user ends."""
+    await gate.change_password(ctx, session.user, session.claims, current=body.current_password,
+                               new=body.new_password, client=client_address(request))
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeResponse)

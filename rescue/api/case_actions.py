@@ -13,9 +13,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from rescue.api.access import masked_person
 from rescue.api.case_access import load_case_for
-from rescue.api.case_service import CaseView, case_view
+from rescue.api.case_service import CaseView, masked_view
 from rescue.api.deps import Ctx, CurrentUser, client_address
 from rescue.api.errors import ApiError
 from rescue.domain import case_actions as contracts
@@ -72,7 +71,7 @@ async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
     async with ctx.pool.acquire() as conn:
         report, _ = await load_case_for(conn, user=user, case_id=case_id,
                                         action=f"case_action:{update.__name__}",
-                                        client=client_address(request))
+                                        client=client_address(request), write=True)
     actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id,
                   role=user.role, display_name=user.display_name)
     arg = contract.model_validate({**body.model_dump(), "actor": actor})
@@ -91,7 +90,7 @@ async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
         raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试") from None
     except TimeoutError:
         raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新") from None
-    return case_view(state, masked_person(user, state.person), "workflow")
+    return masked_view(user, state, "workflow")
 
 
 @router.post("/departure", response_model=CaseView)

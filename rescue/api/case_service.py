@@ -17,12 +17,23 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from rescue.api.access import READS_HISTORY, REPORTS_CASES, masked_person
+from rescue.api.access import (
+    READS_HISTORY,
+    REPORTS_CASES,
+    Sensitive,
+    masked_flag,
+    masked_person,
+    masked_tasks,
+    masked_timeline,
+    may_report_to,
+)
+from rescue.api.audit_trail import audit, deny_unless
 from rescue.api.case_access import load_case_for
+from rescue.api.case_lists import CaseFilter, CaseList, CaseSummary
+from rescue.api.case_lists import list_cases as _list_cases
 from rescue.api.context import AppContext
 from rescue.api.errors import ApiError
 from rescue.api.history import readable_history
-from rescue.db.audit_repo import record_access
 from rescue.db.cases_repo import list_events, register_report
 from rescue.db.network_repo import NodeNotFound, get_node, nearest_station
 from rescue.db.users_repo import UserRecord
@@ -73,13 +84,23 @@ class CaseView(BaseModel):
     outcome: CaseOutcome | None = None
     outcome_label: str | None = None
     identity_known: bool = False
-    in_hospital: bool = False
+    in_hospital: bool | None = Field(default=False, description="正在住院（无权查看健康信息的岗位为空）")
     long_term: bool = False
     previous_cases: list[str] = Field(default_factory=list)
     source: str = Field(description="workflow（精确状态）或 read_model（工作流暂不可达时的记录）")
 
 
+def masked_view(user: UserRecord, state: CaseState, source: str) -> CaseView:
+    """The case as this user may see it: every sensitive field masked by ``access``."""
+    view = case_view(state, masked_person(user, state.person), source)
+    return view.model_copy(update={
+        "open_tasks": masked_tasks(user, view.open_tasks),
+        "timeline": masked_timeline(user, view.timeline),
+        "in_hospital": masked_flag(user, Sensitive.HEALTH, state.in_hospital)})
+
+
 def case_view(state: CaseState, person: PersonSummary, source: str) -> CaseView:
+    """Unmasked: callers answer :func:`masked_view` instead."""
     return CaseView(
         case_id=state.case_id, case_number=state.case_number, stage=state.stage,
         stage_label=label(state.stage), classification=state.classification,
@@ -97,18 +118,25 @@ async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
                     client: str | None) -> CreateCaseResponse:
     """Open a case from a discovery report and start its workflow; the same report id
     returns the same case (``created`` False). Every check runs before anything is written."""
-    if user.role not in REPORTS_CASES:
-        raise ApiError(403, "forbidden", "您的岗位不能登记发现报告")
+    async with ctx.pool.acquire() as conn:
+        await deny_unless(conn, user, user.role in REPORTS_CASES, action="create_case",
+                          subject=f"node:{user.node_id}", client=client,
+                          message="您的岗位不能登记发现报告")
     policy = _policy_for(ctx, body.policy, body.policy_overrides)  # every check before anything is written
     async with ctx.pool.acquire() as conn:
         station = await _station_for(conn, user, body.station_node_id)
+        own = await nearest_station(conn, node_id=user.node_id)
+        allowed = may_report_to(user, station_path=station.path, station_id=station.node_id,
+                                own_station_id=own.node_id if own else None)
+        await deny_unless(conn, user, allowed, action="create_case",
+                          subject=f"node:{station.node_id}", client=client,
+                          message=f"不能向{station.name}登记报告：请选择本单位所属或下级的救助站")
         record, created = await register_report(
             conn, report_id=body.report_id, channel=body.channel.value,
             station_node_id=station.node_id, reported_by=user.user_id,
             workflow_id_for=case_workflow_id)
-        await record_access(conn, user_id=user.user_id, username=user.username,
-                            action="create_case", subject=f"case:{record.case_id}", allowed=True,
-                            client=client, detail="new" if created else "repeat")
+        await audit(conn, user, action="create_case", subject=f"case:{record.case_id}",
+                    allowed=True, client=client, detail="new" if created else "repeat")
     report = DiscoveryReport.model_validate(body.model_dump(exclude={"station_node_id", "policy", "policy_overrides"}))
     inp = RescueCaseInput(
         case_id=str(record.case_id), case_number=record.case_number,
@@ -183,7 +211,7 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
     try:
         async with asyncio.timeout(10):
             state = await handle.query(RescueCaseWorkflow.state)
-        return case_view(state, masked_person(user, state.person), "workflow")
+        return masked_view(user, state, "workflow")
     except (RPCError, TimeoutError):
         if record is None:
             raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新") from None
@@ -195,7 +223,7 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
         person=PersonSummary(name=record.person_name, is_minor=record.is_minor,
                              id_number=record.id_number),
         timeline=events, overdue=record.overdue, policy_name="", version=record.version)
-    return case_view(state, masked_person(user, state.person), "read_model")
+    return masked_view(user, state, "read_model")
 
 
 class HistoryEvent(BaseModel):
@@ -209,9 +237,10 @@ class HistoryEvent(BaseModel):
 async def read_history(ctx: AppContext, user: UserRecord, case_id: str,
                        client: str | None) -> list[HistoryEvent]:
     """The workflow's events in readable form, for operators: what ran, waited, failed."""
-    if user.role not in READS_HISTORY:
-        raise ApiError(403, "forbidden", "您的岗位不能查看流程历史")
     async with ctx.pool.acquire() as conn:
+        await deny_unless(conn, user, user.role in READS_HISTORY, action="read_history",
+                          subject=f"case:{case_id}"[:80], client=client,
+                          message="您的岗位不能查看流程历史")
         report, _ = await load_case_for(conn, user=user, case_id=case_id, action="read_history",
                                         client=client)
     handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(report.workflow_id)
@@ -223,93 +252,14 @@ async def read_history(ctx: AppContext, user: UserRecord, case_id: str,
     return [HistoryEvent(**e) for e in readable_history(history.events)]
 
 
-class CaseSummary(BaseModel):
-    """One line of a case list, masked for the caller like the case page."""
-
-    case_id: str
-    case_number: str
-    stage: Stage
-    stage_label: str
-    classification: Classification | None
-    classification_label: str | None
-    station_node_id: str
-    station_name: str
-    origin_node_id: str | None
-    origin_name: str | None
-    person: PersonSummary
-    overdue: bool
-    next_deadline: datetime | None
-    opened_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
-
-
-class CaseList(BaseModel):
-    items: list[CaseSummary]
-    next_cursor: str | None = Field(
-        default=None, description="下一页的游标（没有更多时为空），原样作为 cursor 参数传回")
-
-
-def _encode_cursor(updated_at: datetime, case_id: str) -> str:
-    import base64
-
-    raw = f"{updated_at.isoformat()}|{case_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, Any]:
-    import base64
-    import binascii
-    import uuid
-
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, case_id = raw.split("|", 1)
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError(at)
-        return moment, uuid.UUID(case_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ApiError(422, "invalid_cursor", "翻页游标无效，请从第一页重新查看") from None
-
-
 async def list_cases(ctx: AppContext, user: UserRecord, stage: Stage | None = None,
-                     cursor: str | None = None, limit: int = 50,
-                     client: str | None = None) -> CaseList:
-    """Cases of the caller's subtree (station or origin at or below their node) and those they
-    reported, newest change first, ``limit`` a page; agencies get none here (they reach the
-    cases they work on through their tasks). Personal fields are masked by role; audited."""
-    from rescue.api.access import _AGENCY_ROLES
-    from rescue.db.cases_repo import list_cases_in_subtree
+                     cursor: str | None = None, limit: int = 50, client: str | None = None,
+                     *, filters: CaseFilter | None = None) -> CaseList:
+    """Cases the user may list, filtered and keyset paged (see ``case_lists``)."""
+    f = filters or CaseFilter()
+    if stage is not None:
+        f = f.model_copy(update={"stage": stage})
+    return await _list_cases(ctx, user, f, cursor, limit, client)
 
-    limit = max(1, min(limit, 200))
-    after = _decode_cursor(cursor) if cursor else None
-    if user.role in _AGENCY_ROLES:
-        return CaseList(items=[])
-    async with ctx.pool.acquire() as conn:
-        rows = await list_cases_in_subtree(
-            conn, node_path=user.node_path, reported_by=user.user_id,
-            stage=stage.value if stage else None, after=after, limit=limit + 1)
-        await record_access(conn, user_id=user.user_id, username=user.username,
-                            action="list_cases", subject=f"node:{user.node_id}", allowed=True,
-                            client=client,
-                            detail=f"stage={stage.value if stage else '*'} rows={min(len(rows), limit)}")
-    items = []
-    for r in rows[:limit]:
-        stage_ = Stage(r.stage)
-        classification = Classification(r.classification) if r.classification else None
-        person = PersonSummary(name=r.person_name, is_minor=r.is_minor, id_number=r.id_number)
-        items.append(CaseSummary(
-            case_id=str(r.case_id), case_number=r.case_number, stage=stage_,
-            stage_label=label(stage_), classification=classification,
-            classification_label=label(classification) if classification else None,
-            station_node_id=r.station_node_id, station_name=r.station_name,
-            origin_node_id=r.origin_node_id, origin_name=r.origin_name,
-            person=masked_person(user, person), overdue=r.overdue,
-            next_deadline=r.next_deadline, opened_at=r.opened_at, updated_at=r.updated_at,
-            closed_at=r.closed_at))
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = _encode_cursor(last.updated_at, str(last.case_id))
-    return CaseList(items=items, next_cursor=next_cursor)
+
+__all__ = ["CaseFilter", "CaseList", "CaseSummary", "CaseView", "list_cases", "masked_view"]

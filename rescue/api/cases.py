@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from rescue.api import case_service as service
 from rescue.api.case_service import (
+    CaseFilter,
     CaseList,
     CaseView,
     CreateCaseRequest,
@@ -13,7 +14,7 @@ from rescue.api.case_service import (
     HistoryEvent,
 )
 from rescue.api.deps import Ctx, CurrentUser, client_address
-from rescue.domain.enums import Stage
+from rescue.domain.enums import Classification, Stage
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -45,8 +46,19 @@ async def get_history(ctx: Ctx, user: CurrentUser, case_id: str, request: Reques
 @router.get("", response_model=CaseList)
 async def list_cases(ctx: Ctx, user: CurrentUser, request: Request,
                      stage: Stage | None = Query(default=None, description="只看这一阶段"),
+                     in_station: bool = Query(default=False, description="只看在站人员（甄别后至返乡前）"),
+                     classification: Classification | None = Query(default=None, description="救助类型"),
+                     minor: bool | None = Query(default=None, description="是否未成年人"),
+                     node_id: str | None = Query(default=None, description="只看该网络节点（及下级）"),
+                     overdue: bool | None = Query(default=None, description="是否已超期"),
+                     due_today: bool = Query(default=False, description="今天有任务到期"),
+                     q: str | None = Query(default=None, max_length=50,
+                                           description="姓名、身份证号码（有权限的岗位）或个案编号的开头"),
                      cursor: str | None = Query(default=None, description="上一页答复的 next_cursor"),
                      limit: int = Query(default=50, ge=1, le=200)) -> CaseList:
     """Cases of the caller's subtree (and those they reported), newest change first, keyset
-    paged; agencies get an empty list (they reach cases through their tasks)."""
-    return await service.list_cases(ctx, user, stage, cursor, limit, client_address(request))
+    paged; agencies get only the cases they reported (their work is on their task list)."""
+    filters = CaseFilter(stage=stage, in_station=in_station, classification=classification,
+                         minor=minor, node_id=node_id, overdue=overdue, due_today=due_today, q=q)
+    return await service.list_cases(ctx, user, None, cursor, limit, client_address(request),
+                                    filters=filters)

@@ -11,12 +11,12 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from rescue.api.access import masked_person
+from rescue.api.access import masked_context
+from rescue.api.audit_trail import audit, decide
 from rescue.api.case_access import parse_uuid
-from rescue.api.case_service import CaseView, case_view
+from rescue.api.case_service import CaseView, masked_view
 from rescue.api.context import AppContext
 from rescue.api.errors import ApiError
-from rescue.db.audit_repo import record_access
 from rescue.db.tasks_repo import TaskRecord, get_task, list_open_tasks_for
 from rescue.db.users_repo import UserRecord
 from rescue.domain.case import CompleteTaskInput
@@ -56,23 +56,28 @@ class CompleteTaskResponse(BaseModel):
     case: CaseView
 
 
-def task_view(t: TaskRecord) -> TaskView:
+def task_view(t: TaskRecord, user: UserRecord | None = None) -> TaskView:
+    """A task for the API; with ``user``, its context is masked for that user's role."""
+    context = masked_context(user, t.kind, t.context) if user is not None else t.context
     overdue = t.overdue or (t.status == TaskStatus.OPEN and t.deadline < datetime.now(UTC))
     return TaskView(task_id=str(t.task_id), case_id=str(t.case_id), case_number=t.case_number,
                     kind=t.kind, kind_label=label(t.kind), assignee_node_id=t.assignee_node_id,
                     assignee_role=t.assignee_role, status=t.status, opened_at=t.opened_at,
-                    deadline=t.deadline, overdue=overdue, context=t.context)
+                    deadline=t.deadline, overdue=overdue, context=context)
 
 
 def _is_mine(user: UserRecord, t: TaskRecord) -> bool:
     return (t.assignee_node_id, t.assignee_role) == (user.node_id, user.role)
 
 
-async def inbox(ctx: AppContext, user: UserRecord, limit: int = 100) -> list[TaskView]:
+async def inbox(ctx: AppContext, user: UserRecord, limit: int = 100,
+                client: str | None = None) -> list[TaskView]:
     """Open tasks of the caller's organisation and role, overdue first, then by deadline."""
     async with ctx.pool.acquire() as conn:
         tasks = await list_open_tasks_for(conn, node_id=user.node_id, role=user.role, limit=limit)
-    return [task_view(t) for t in tasks]
+        await audit(conn, user, action="list_tasks", subject=f"inbox:{user.node_id}:{user.role.value}",
+                    allowed=True, client=client, detail=f"rows={len(tasks)}")
+    return [task_view(t, user) for t in tasks]
 
 
 async def load_task(ctx: AppContext, user: UserRecord, task_id: str, action: str,
@@ -83,19 +88,17 @@ async def load_task(ctx: AppContext, user: UserRecord, task_id: str, action: str
         task = await get_task(conn, task_id=tid)
         if task is None:
             raise ApiError(404, "task_not_found", "找不到该任务")
-        allowed = _is_mine(user, task)
-        await record_access(conn, user_id=user.user_id, username=user.username, action=action,
-                            subject=f"task:{tid}", allowed=allowed, client=client)
-    if not allowed:
-        raise ApiError(403, "task_not_yours",
-                       f"该任务由{label(task.assignee_role)}（{task.assignee_node_id}）办理，不属于您")
+        # The subject is the case (its person's data); the task is named in the detail.
+        await decide(conn, user, _is_mine(user, task), action=action, subject=f"case:{task.case_id}",
+                     client=client, code="task_not_yours", detail=f"task:{tid} {task.kind.value}",
+                     message=f"该任务由{label(task.assignee_role)}（{task.assignee_node_id}）办理，不属于您")
     return task
 
 
 async def task_detail(ctx: AppContext, user: UserRecord, task_id: str, client: str | None) -> TaskDetail:
     """One task, with the JSON Schema of its completion payload to build a form from."""
     task = await load_task(ctx, user, task_id, "read_task", client)
-    return TaskDetail(**task_view(task).model_dump(), payload_schema=payload_schema(task.kind))
+    return TaskDetail(**task_view(task, user).model_dump(), payload_schema=payload_schema(task.kind))
 
 
 _UPDATE_ERRORS = {
@@ -145,4 +148,4 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
     except TimeoutError:
         raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新查看任务是否已办结") from None
     return CompleteTaskResponse(task_id=str(task.task_id),
-                                case=case_view(state, masked_person(user, state.person), "workflow"))
+                                case=masked_view(user, state, "workflow"))

@@ -12,10 +12,10 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
 
 @router.get("", response_model=list[TaskView])
-async def my_tasks(ctx: Ctx, user: CurrentUser,
+async def my_tasks(ctx: Ctx, user: CurrentUser, request: Request,
                    limit: int = Query(default=100, ge=1, le=500)) -> list[TaskView]:
     """Open tasks of the caller's organisation and role, overdue first, then by deadline."""
-    return await service.inbox(ctx, user, limit)
+    return await service.inbox(ctx, user, limit, client_address(request))
 
 
 @router.get("/{task_id}", response_model=TaskDetail)

@@ -9,6 +9,8 @@ from typing import NamedTuple
 import asyncpg
 
 from rescue.db.network_repo import OrgNode, upsert_node
+from rescue.db.network_seed import load_network_demo
+from rescue.db.seed_finance import seed_budgets
 from rescue.db.users_repo import insert_user_if_absent
 from rescue.domain.enums import NodeLevel, Role
 from rescue.security import hash_password
@@ -88,6 +90,8 @@ async def load_demo(database_url: str, settings: Settings) -> None:
     try:
         async with conn.transaction():
             await _network(conn)
+            await load_network_demo(conn)  # issue 5: staff, beds, equipment of the demo nodes
+            await seed_budgets(conn)  # issue 4: a treatment budget per station this year
             existing = {r["username"] for r in await conn.fetch("SELECT username FROM users")}
             for user in DEMO_USERS:
                 if user.username in existing:

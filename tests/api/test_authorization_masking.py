@@ -52,7 +52,7 @@ async def test_identity_numbers(stack: Stack, api: httpx.AsyncClient) -> None:
     assert [c["person"]["id_number"] for c in listed.json()["items"]] == [MASKED]
     # a search by identity number would tell who is who: only for roles that see them
     refused = await api.get("/api/v1/cases", params={"q": ID_NUMBER[:8]}, headers=hotline)
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and refused.json()["code"] == "id_search_forbidden"
     found = await api.get("/api/v1/cases", params={"q": ID_NUMBER[:12], "limit": 200}, headers=caseworker)
     assert case_id in {c["case_id"] for c in found.json()["items"]}
     short = await api.get("/api/v1/cases", params={"q": "1101"}, headers=caseworker)

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from support import Stack, login, wait_for_task
+from support import Stack, login, replay_and_maybe_record, wait_for_task
 
 
 def call(**fields: Any) -> dict[str, Any]:
@@ -74,6 +74,8 @@ async def test_a_call_is_dispatched_escalated_found_and_called_back(stack: Stack
     assert done.status_code == 200, done.text
     closed = await wait_call(api, hotline, call_id, lambda c: c["status"] == "closed")
     assert closed["callback_note"].startswith("已告知")
+    await stack.client.get_workflow_handle(f"hotline-call:{call_id}").result()
+    await replay_and_maybe_record(stack, f"hotline-call:{call_id}", "n5_hotline_call")
     calls = (await api.get("/api/v1/hotline/calls", headers=xs)).json()
     assert call_id in [c["call_id"] for c in calls]
     assert call_id not in [c["call_id"] for c in (await api.get("/api/v1/hotline/calls", headers=dh)).json()]

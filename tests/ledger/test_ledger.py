@@ -22,6 +22,7 @@ from support import (
     login,
     open_case,
     registration,
+    replay_and_maybe_record,
     voucher,
     wait_for_task,
 )
@@ -143,3 +144,5 @@ async def test_a_returned_person_joins_the_origin_ledger(stack: Stack, api: http
     assert mine[0]["name"] == "陈桂芳" and mine[0]["source"] == "follow_up"
     assert mine[0]["categories"] == ["returned_vagrant"] and mine[0]["birth_date"] == "1983-02-14"
     assert mine[0]["community_node_id"] == "dh-t2-c2"
+    # the follow-up (still waiting for its first visit) replays with today's code
+    await replay_and_maybe_record(stack, f"rescue-follow-up:{case['case_number']}", "n5_follow_up_ledger")

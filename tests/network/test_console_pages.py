@@ -178,3 +178,18 @@ async def test_people_oversight_and_handbook_pages(stack: Stack, browser: httpx.
     assert csv_file.status_code == 200 and csv_file.content.decode("utf-8-sig").startswith("地区,状态")
     xlsx = await browser.get("/console/reports/export/2024-03.xlsx")
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+
+
+async def test_every_role_gets_a_chinese_page_never_an_error(stack: Stack, browser: httpx.AsyncClient) -> None:
+    pages = ["/console/overview", "/console/network", "/console/network/dh-t1-c1", "/console/ledger",
+             "/console/ledger/new", "/console/reports", "/console/hotline", "/console/patrols",
+             "/console/people", "/console/oversight", "/console/handbook"]
+    for username in ("bureau", "station_head", "caseworker", "dh_caseworker", "township", "liaison",
+                     "hotline", "police", "urban", "hospital", "finance", "operator", "auditor"):
+        await sign_in(browser, username)
+        for path in pages:
+            resp = await browser.get(path)
+            assert resp.status_code in (200, 403), (username, path, resp.status_code)
+            assert "救助管理系统" in resp.text and "Traceback" not in resp.text
+            if resp.status_code == 403:
+                assert "无权访问" in text_of(resp.text), (username, path)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 
 from rescue.schedules import KEY_DAY_PATROL_SCHEDULE, ensure_schedules
-from support import Stack, login, wait_for_task
+from support import Stack, login, replay_and_maybe_record, wait_for_task
 
 
 async def wait_patrol(api: httpx.AsyncClient, headers: dict[str, str], patrol_id: str) -> dict[str, object]:
@@ -37,19 +37,18 @@ async def test_an_extreme_weather_patrol_records_encounters(stack: Stack, api: h
     assert patrol["status"] == "open" and patrol["departments"] == ["民政", "公安", "城管", "卫生"]
     assert {p["kind"] for p in patrol["places"]} >= {"underpass", "bridge_culvert", "station_square"}
 
-    police = await login(api, "police")
-    resp = await api.post(f"/api/v1/patrols/{patrol_id}/encounters", headers=police, json={
+    police, urban = await login(api, "police"), await login(api, "urban")
+    resp = await api.post(f"/api/v1/patrols/{patrol_id}/encounters", headers=urban, json={
         "place": "湖滨路地下通道", "outcome": "case_opened", "note": "老人衣着单薄，行动不便",
         "condition": "elderly", "sex": "male"})
     assert resp.status_code == 200, resp.text
     encounter = resp.json()["encounters"][0]
     case_id = encounter["case_id"]
     assert encounter["outcome"] == "case_opened" and case_id
-    case = (await api.get(f"/api/v1/cases/{case_id}", headers=police)).json()
+    case = (await api.get(f"/api/v1/cases/{case_id}", headers=urban)).json()
     assert case["timeline"][0]["data"]["channel"] == "patrol" and case["station_node_id"] == "dh-station"
     await wait_for_task(api, police, case_id, "escort")  # an elderly person is escorted in
-    urban = await login(api, "urban")
-    resp = await api.post(f"/api/v1/patrols/{patrol_id}/encounters", headers=urban, json={
+    resp = await api.post(f"/api/v1/patrols/{patrol_id}/encounters", headers=police, json={
         "place": "东湖桥桥洞", "outcome": "declined", "note": "已告知救助站地址和电话，本人拒绝"})
     assert [e["outcome"] for e in resp.json()["encounters"]] == ["case_opened", "declined"]
     done = await api.post(f"/api/v1/patrols/{patrol_id}/finish", headers=head,
@@ -60,6 +59,8 @@ async def test_an_extreme_weather_patrol_records_encounters(stack: Stack, api: h
     assert late.status_code == 409 and late.json()["code"] in ("patrol_refused", "patrol_finished")
     xs = await login(api, "xs_caseworker")
     assert (await api.get(f"/api/v1/patrols/{patrol_id}", headers=xs)).status_code == 403
+    await stack.client.get_workflow_handle(f"patrol:{patrol_id}").result()
+    await replay_and_maybe_record(stack, f"patrol:{patrol_id}", "n5_patrol")
 
 
 async def test_the_key_day_schedule_starts_a_patrol_in_every_county(stack: Stack, api: httpx.AsyncClient) -> None:

@@ -16,7 +16,7 @@ import asyncpg
 import httpx
 
 from rescue.schedules import MONTHLY_REPORT_SCHEDULE, ensure_schedules
-from support import Stack, login
+from support import Stack, login, replay_and_maybe_record
 
 
 async def open_month(api: httpx.AsyncClient, month: str, locality: str, due_in: float) -> None:
@@ -73,13 +73,14 @@ async def test_a_late_report_is_reminded_escalated_then_submitted(stack: Stack, 
     assert again.status_code == 409 and again.json()["code"] in ("report_already_submitted", "report_closed")
     result = await stack.client.get_workflow_handle(f"monthly-report:{report_id}").result()
     assert result["status"] == "submitted" and result["late"] is True
+    await replay_and_maybe_record(stack, f"monthly-report:{report_id}", "n5_monthly_report_late")
 
 
 async def test_an_unsubmitted_report_is_recorded_as_missed(stack: Stack, api: httpx.AsyncClient) -> None:
     await open_month(api, "2024-07", "xs-station", due_in=0.5)
     xs = await login(api, "xs_caseworker")
     missed = await wait_report(api, xs, "xs-station:2024-07", lambda r: r["status"] == "missed")
-    assert missed["escalations"] == 3  # the compressed policy's limit
+    assert missed["escalations"] == 5  # the compressed policy's limit
     resp = await api.post("/api/v1/reports/xs-station:2024-07/submit", json={"narrative": "补报"}, headers=xs)
     assert resp.status_code == 409 and resp.json()["code"] == "report_closed"
 

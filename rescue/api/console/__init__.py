@@ -8,14 +8,14 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from rescue.api.console import task_views, views
+from rescue.api.console import desk_views, gate_views, list_views, ops_views, task_views, views
 
 STATIC_PATH = "/console/static"
 STATIC_DIR = Path(__file__).parent / "static"
 
 router = APIRouter()
-router.include_router(views.router)
-router.include_router(task_views.router)
+for part in (gate_views, list_views, views, task_views, desk_views, ops_views):
+    router.include_router(part.router)
 router.include_router(views.fallback)  # last: any other /console/ address is a Chinese 404
 
 

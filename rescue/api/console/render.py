@@ -17,7 +17,15 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rescue.api.access import READS_HISTORY, REPORTS_CASES
+from rescue.api.access import (
+    AGENCY_DESKS,
+    NO_CASES,
+    READS_AUDIT,
+    READS_FINANCE,
+    READS_HISTORY,
+    READS_OPERATIONS,
+    REPORTS_CASES,
+)
 from rescue.api.console.forms import CHINA_TZ
 from rescue.api.console.session import LoginRequired, Session
 from rescue.api.errors import ApiError
@@ -60,7 +68,34 @@ def agency_label(code: str | None) -> str:
         return code
 
 
-_env.filters.update(cn_time=cn_time, label=_label, agency=agency_label)
+def yuan(fen: int | None) -> str:
+    """Integer fen as yuan with two decimals and thousands separators: 123450 -> 1,234.50."""
+    if fen is None:
+        return "—"
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
+# ``money`` (not ``yuan``: the network's pages register a ``yuan`` filter of their own)
+_env.filters.update(cn_time=cn_time, label=_label, agency=agency_label, money=yuan)
+
+
+def nav_items(role: Role | None) -> list[tuple[str, str, str]]:
+    """The pages a role may open, as (key, address, label), besides the dashboard, the case
+    list and the report form (every page checks again on the server)."""
+    if role is None:
+        return []
+    items = []
+    if role in AGENCY_DESKS:
+        items.append(("desk", f"/console/{AGENCY_DESKS[role]}", "本单位业务"))
+    if role in READS_FINANCE:
+        items.append(("finance", "/console/finance", "救治资金"))
+    if role in READS_OPERATIONS:
+        items.append(("operator", "/console/operator", "运行监控"))
+    if role in READS_AUDIT:
+        items.append(("audit", "/console/audit", "访问审计"))
+    return items
 
 _HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; script-src 'self'; "
@@ -83,6 +118,8 @@ def page(request: Request, template: str, *, status: int = 200,
         role_label=session.role_label if session else "",
         can_report=bool(user and user.role in REPORTS_CASES),
         reads_history=bool(user and user.role in READS_HISTORY),
+        lists_cases=bool(user and user.role not in NO_CASES),
+        nav_items=nav_items(user.role if user else None),
         **context,
     )
     return HTMLResponse(html, status_code=status)
@@ -90,6 +127,7 @@ def page(request: Request, template: str, *, status: int = 200,
 
 _TITLES = {
     400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "找不到页面", 405: "找不到页面",
+    423: "账号已锁定",
     409: "无法办理", 422: "填写有误", 503: "服务暂时不可用", 500: "系统内部错误",
 }
 
@@ -104,11 +142,12 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def login_redirect(request: Request) -> RedirectResponse:
+def login_redirect(request: Request, *, expired: bool = False) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET":
         target = "/console/"
-    return see_other(f"/console/login?next={quote(target, safe='/')}")
+    notice = "&notice=expired" if expired else ""
+    return see_other(f"/console/login?next={quote(target, safe='/')}{notice}")
 
 
 class ConsoleRoute(APIRoute):
@@ -121,8 +160,8 @@ class ConsoleRoute(APIRoute):
         async def console_handler(request: Request) -> Response:
             try:
                 response = await handler(request)
-            except LoginRequired:
-                response = login_redirect(request)
+            except LoginRequired as exc:
+                response = login_redirect(request, expired=exc.expired)
             except ApiError as exc:
                 response = error_page(request, exc.status, exc.message,
                                       retry=exc.status == 503)

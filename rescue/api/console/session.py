@@ -1,8 +1,8 @@
 """The console's session: a cookie holding the bearer token, and CSRF tokens for its forms.
 
-- The session cookie holds the JWT that ``auth.authenticate`` issues (HttpOnly, SameSite=Lax,
-  path /console, Secure over https, expiring with the token). Every request reads the user
-  from it exactly as the JSON API reads the bearer header.
+- The session cookie holds the JWT that ``gate.log_in`` issues (HttpOnly, SameSite=Lax,
+  path /console, Secure over https). It names a server-side session: every request checks it
+  exactly as the JSON API checks the bearer header (revoked, idle or too old: log in again).
 - Every POST form carries ``csrf_token`` = HMAC-SHA256(jwt secret, "csrf:" + token): bound to
   this session, unguessable without the secret, and checked in constant time.
 - The login form, before any session exists, uses a double-submit nonce: a random cookie,
@@ -14,18 +14,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 
 from rescue.api.context import AppContext
-from rescue.api.deps import Ctx
+from rescue.api.deps import Ctx, client_address
 from rescue.api.errors import ApiError
-from rescue.db.users_repo import UserRecord, get_user_by_id
+from rescue.api.gate import SessionEnded, session_user
+from rescue.db.users_repo import UserRecord
 from rescue.domain.enums import label
-from rescue.security import read_token
+from rescue.security import TokenClaims
 
 SESSION_COOKIE = "rescue_console"
 LOGIN_COOKIE = "rescue_console_login"
@@ -38,6 +38,7 @@ class Session:
     user: UserRecord
     token: str
     csrf: str
+    claims: TokenClaims | None = None
 
     @property
     def role_label(self) -> str:
@@ -45,7 +46,12 @@ class Session:
 
 
 class LoginRequired(Exception):
-    """No valid session: the console answers with a redirect to the login page."""
+    """No live session: the console answers with a redirect to the login page (``expired``:
+    there was one, and it timed out or was ended)."""
+
+    def __init__(self, expired: bool = False):
+        super().__init__("login required")
+        self.expired = expired
 
 
 def _mac(secret: str, purpose: str, value: str) -> str:
@@ -60,23 +66,19 @@ def csrf_ok(ctx: AppContext, token: str, submitted: Any) -> bool:
     return isinstance(submitted, str) and hmac.compare_digest(csrf_for(ctx, token), submitted)
 
 
-async def load_session(request: Request, ctx: AppContext) -> Session | None:
-    """The session of this request, or None (no cookie, expired or unknown user)."""
+async def load_session(request: Request, ctx: AppContext, *, strict: bool = False) -> Session | None:
+    """The live session of this request, or None (no cookie, or the session has ended). With
+    ``strict``, an ended session raises :class:`LoginRequired` (expired) instead."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    user_id = read_token(token, secret=ctx.settings.resolved_jwt_secret())
-    if user_id is None:
-        return None
     try:
-        uid = uuid.UUID(user_id)
-    except ValueError:
+        user, claims = await session_user(ctx, token, client_address(request))
+    except SessionEnded:
+        if strict:
+            raise LoginRequired(expired=True) from None
         return None
-    async with ctx.pool.acquire() as conn:
-        user = await get_user_by_id(conn, user_id=uid)
-    if user is None or not user.active:
-        return None
-    session = Session(user=user, token=token, csrf=csrf_for(ctx, token))
+    session = Session(user=user, token=token, csrf=csrf_for(ctx, token), claims=claims)
     request.state.console_session = session
     return session
 
@@ -86,12 +88,13 @@ def _secure(request: Request) -> bool:
 
 
 def start_session(request: Request, response: Response, ctx: AppContext, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=ctx.settings.token_ttl_minutes * 60,
+    response.set_cookie(SESSION_COOKIE, token, max_age=int(ctx.settings.session_absolute_minutes * 60),
                         path=COOKIE_PATH, httponly=True, samesite="lax", secure=_secure(request))
     response.delete_cookie(LOGIN_COOKIE, path=COOKIE_PATH)
 
 
 def end_session(request: Request, response: Response) -> None:
+    """Forget the cookie (the caller revokes the session on the server)."""
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH, httponly=True, samesite="lax",
                            secure=_secure(request))
 
@@ -133,7 +136,7 @@ def safe_next(value: Any) -> str:
 
 
 async def current_session(request: Request, ctx: Ctx) -> Session:
-    session = await load_session(request, ctx)
+    session = await load_session(request, ctx, strict=True)
     if session is None:
         raise LoginRequired
     return session
@@ -157,6 +160,8 @@ NOTICES = {
     "done": "该任务已经办结，无需再次提交",
     "closed": "该个案流程已结束，任务不能再办理",
     "logged_out": "您已退出登录",
+    "expired": "登录已超时或已在别处退出，请重新登录",
+    "password_changed": "密码已修改，其他设备上的登录已全部退出",
 }
 
 

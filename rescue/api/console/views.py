@@ -1,6 +1,6 @@
-"""The console's pages: login, the dashboard, case lists, case pages and history, new reports.
-Server-rendered, usable without JavaScript; every decision is the services' (task pages are in
-task_views)."""
+"""The console's pages: new reports, case pages and history, and the Chinese 404 for any other
+address. Server-rendered, usable without JavaScript; every decision is the services' (login
+is in gate_views, the dashboard and lists in list_views, task pages in task_views)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from rescue.api import case_service, task_service
-from rescue.api.access import REPORTS_CASES
-from rescue.api.auth import authenticate
+from rescue.api import case_service
+from rescue.api.access import READS_OPERATIONS, REPORTS_CASES, may_report_to
 from rescue.api.case_access import parse_uuid
 from rescue.api.case_service import CreateCaseRequest
 from rescue.api.console import forms
@@ -23,19 +22,13 @@ from rescue.api.console.session import (
     Sess,
     Session,
     checked_form,
-    end_session,
     load_session,
-    login_csrf_for,
-    login_csrf_ok,
-    login_nonce,
     notice_of,
-    remember_login_nonce,
-    safe_next,
-    start_session,
 )
 from rescue.api.context import AppContext
 from rescue.api.deps import Ctx, client_address
 from rescue.api.errors import ApiError
+from rescue.api.operator import workflow_url
 from rescue.db.cases_repo import get_report_by_case
 from rescue.db.network_repo import (
     STATION_LEVELS,
@@ -46,90 +39,11 @@ from rescue.db.network_repo import (
 )
 from rescue.db.users_repo import get_user_by_username
 from rescue.domain.completion import _message
-from rescue.domain.enums import DiscoveryChannel, Role, Stage, label
+from rescue.domain.enums import DiscoveryChannel, Role
 from rescue.domain.report import DiscoveryReport
+from rescue.workflows.ids import case_workflow_id
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
-
-_AGENCIES = frozenset({Role.POLICE, Role.HOSPITAL, Role.TRANSPORT, Role.FINANCE})
-"""Agencies see only the cases they have tasks on: no subtree list."""
-
-
-# --- login and logout ---------------------------------------------------------------------
-
-
-def _login_page(request: Request, ctx: AppContext, *, next_: str, username: str = "",
-                error: str | None = None, status: int = 200) -> Response:
-    nonce = login_nonce(request)
-    response = page(request, "login.html", status=status, next=next_, username=username,
-                    error=error, login_csrf=login_csrf_for(ctx, nonce), notice=notice_of(request))
-    remember_login_nonce(request, response, nonce)
-    return response
-
-
-@router.get("/login")
-async def login_form(request: Request, ctx: Ctx) -> Response:
-    next_ = safe_next(request.query_params.get("next"))
-    if await load_session(request, ctx) is not None:
-        return see_other(next_)
-    return _login_page(request, ctx, next_=next_)
-
-
-@router.post("/login")
-async def login_submit(request: Request, ctx: Ctx) -> Response:
-    form = await request.form()
-    username = str(form.get("username") or "").strip()
-    password = str(form.get("password") or "")
-    next_ = safe_next(form.get("next"))
-    if not login_csrf_ok(request, ctx, form.get("csrf_token")):
-        return _login_page(request, ctx, next_=next_, username=username, status=403,
-                           error="登录页面已过期，请重新输入用户名和密码")
-    if not username or not password:
-        return _login_page(request, ctx, next_=next_, username=username, status=422,
-                           error="请输入用户名和密码")
-    try:
-        token = await authenticate(ctx, username, password, client_address(request))
-    except ApiError as exc:
-        return _login_page(request, ctx, next_=next_, username=username, status=422,
-                           error=exc.message)
-    response = see_other(next_)
-    start_session(request, response, ctx, token)
-    return response
-
-
-@router.post("/logout")
-async def logout(request: Request, ctx: Ctx, session: Sess) -> Response:
-    await checked_form(request, ctx, session)
-    response = see_other("/console/login?notice=logged_out")
-    end_session(request, response)
-    return response
-
-
-# --- dashboard and case lists --------------------------------------------------------------
-
-
-@router.get("/")
-async def dashboard(request: Request, ctx: Ctx, session: Sess) -> Response:
-    user = session.user
-    tasks = await task_service.inbox(ctx, user, limit=100)
-    recent = await case_service.list_cases(ctx, user, None, None, 10, client_address(request))
-    return page(request, "dashboard.html", nav="home", tasks=tasks, cases=recent.items,
-                more_cases=recent.next_cursor is not None, notice=notice_of(request),
-                agency=user.role in _AGENCIES)
-
-
-@router.get("/cases")
-async def case_list(request: Request, ctx: Ctx, session: Sess) -> Response:
-    raw_stage = request.query_params.get("stage") or ""
-    stage = Stage(raw_stage) if raw_stage in Stage._value2member_map_ else None
-    cursor = request.query_params.get("cursor") or None
-    result = await case_service.list_cases(ctx, session.user, stage, cursor, 50,
-                                           client_address(request))
-    stages = [Option(s.value, label(s)) for s in Stage]
-    return page(request, "cases.html", nav="cases", cases=result.items, stages=stages,
-                stage=stage.value if stage else "", next_cursor=result.next_cursor,
-                paged=cursor is not None, agency=session.user.role in _AGENCIES)
-
 
 # --- new discovery report --------------------------------------------------------------------
 
@@ -151,7 +65,10 @@ async def _report_form(ctx: AppContext, session: Session) -> list[forms.Item]:
     async with ctx.pool.acquire() as conn:
         nodes = await list_nodes(conn)
         own = await nearest_station(conn, node_id=session.user.node_id)
-    stations = [Option(n.node_id, n.name) for n in nodes if n.level in STATION_LEVELS]
+    user = session.user
+    stations = [Option(n.node_id, n.name) for n in nodes if n.level in STATION_LEVELS
+                and may_report_to(user, station_path=n.path, station_id=n.node_id,
+                                  own_station_id=own.node_id if own else None)]
     items.append(Field(
         name="station_node_id", label="负责救助站", kind="select", options=stations,
         empty_label=f"默认：{own.name}" if own else "请选择", required=own is None,
@@ -240,8 +157,11 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
     actors = await _display_names(ctx, (e.actor for e in case.timeline))
     mine = {t.task_id for t in case.open_tasks
             if (t.assignee.node_id, t.assignee.role) == (user.node_id, user.role)}
+    temporal_url = (workflow_url(ctx, case_workflow_id(case.case_number))
+                    if user.role in READS_OPERATIONS else None)
     return page(request, "case.html", nav="cases", case=case, nodes=nodes, actors=actors,
-                mine=mine, timeline=list(reversed(case.timeline)), notice=notice_of(request))
+                mine=mine, timeline=list(reversed(case.timeline)), notice=notice_of(request),
+                temporal_url=temporal_url)
 
 
 @router.get("/cases/{case_id}/history")

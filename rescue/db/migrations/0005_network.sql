@@ -69,3 +69,87 @@ CREATE TABLE ledger_interventions (
     recorded_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX ledger_interventions_entry_idx ON ledger_interventions (entry_id, occurred_on);
+
+-- The people of the network: liaison training, the volunteer team, the leading groups and
+-- their meetings, and the supervision items the city office assigns.
+CREATE TABLE training_sessions (
+    session_id         uuid PRIMARY KEY,
+    organiser_node_id  text NOT NULL REFERENCES org_nodes (node_id),
+    held_on            date NOT NULL,
+    topic              text NOT NULL,
+    place              text,
+    trainer            text,
+    recorded_by        text NOT NULL,
+    recorded_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE training_attendance (
+    session_id  uuid NOT NULL REFERENCES training_sessions (session_id),
+    staff_id    uuid NOT NULL REFERENCES node_staff (staff_id),
+    PRIMARY KEY (session_id, staff_id)
+);
+
+CREATE TABLE volunteers (
+    volunteer_id   uuid PRIMARY KEY,
+    node_id        text NOT NULL REFERENCES org_nodes (node_id),
+    name           text NOT NULL,
+    phone          text,
+    skills         text[] NOT NULL DEFAULT '{}',
+    availability   text,
+    active         boolean NOT NULL DEFAULT true,
+    registered_by  text NOT NULL,
+    registered_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE volunteer_activities (
+    activity_id  uuid PRIMARY KEY,
+    node_id      text NOT NULL REFERENCES org_nodes (node_id),
+    kind         text NOT NULL,               -- survey, charity, public_aid, patrol
+    held_on      date NOT NULL,
+    title        text NOT NULL,
+    notes        text,
+    recorded_by  text NOT NULL
+);
+CREATE TABLE volunteer_participation (
+    activity_id   uuid NOT NULL REFERENCES volunteer_activities (activity_id),
+    volunteer_id  uuid NOT NULL REFERENCES volunteers (volunteer_id),
+    PRIMARY KEY (activity_id, volunteer_id)
+);
+
+CREATE TABLE leading_group_members (
+    member_id   uuid PRIMARY KEY,
+    node_id     text NOT NULL REFERENCES org_nodes (node_id),  -- the city bureau or a county
+    name        text NOT NULL,
+    department  text NOT NULL,
+    position    text NOT NULL,                                -- leader, deputy, member
+    active      boolean NOT NULL DEFAULT true
+);
+CREATE TABLE leading_group_meetings (
+    meeting_id   uuid PRIMARY KEY,
+    node_id      text NOT NULL REFERENCES org_nodes (node_id),
+    held_on      date NOT NULL,
+    topic        text NOT NULL,
+    attendees    text[] NOT NULL DEFAULT '{}',
+    decisions    text[] NOT NULL DEFAULT '{}',
+    recorded_by  text NOT NULL
+);
+
+CREATE TABLE supervision_items (
+    item_id           uuid PRIMARY KEY,
+    title             text NOT NULL,
+    detail            text,
+    owner_node_id     text NOT NULL REFERENCES org_nodes (node_id),
+    owner_department  text,
+    deadline          date NOT NULL,
+    status            text NOT NULL DEFAULT 'open',  -- open, done
+    assigned_by       text NOT NULL,
+    assigned_node_id  text NOT NULL REFERENCES org_nodes (node_id),
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    done_at           timestamptz
+);
+CREATE TABLE supervision_progress (
+    item_id      uuid NOT NULL REFERENCES supervision_items (item_id),
+    month        text NOT NULL,                -- YYYY-MM
+    progress     text NOT NULL,
+    recorded_by  text NOT NULL,
+    recorded_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (item_id, month)
+);

@@ -51,6 +51,26 @@ CREATE TABLE hotline_calls (
     callback_at       timestamptz,
     callback_note     text,
     escalations       integer NOT NULL DEFAULT 0,
+    version           integer NOT NULL DEFAULT 0,
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX hotline_calls_duty_idx ON hotline_calls (duty_node_id, status);
+
+-- Joint street patrols (街面联合巡查) and what each met on the street.
+CREATE TABLE patrols (
+    patrol_id      text PRIMARY KEY,
+    area_node_id   text NOT NULL REFERENCES org_nodes (node_id),
+    trigger        text NOT NULL,            -- key_day, extreme_weather, major_event
+    reason         text NOT NULL,
+    places         jsonb NOT NULL,
+    departments    text[] NOT NULL,
+    started_by     text NOT NULL,
+    status         text NOT NULL,            -- open, finished
+    started_at     timestamptz,
+    ends_at        timestamptz,
+    finished_at    timestamptz,
+    summary        text,
+    encounters     jsonb NOT NULL DEFAULT '[]'::jsonb,
+    version        integer NOT NULL DEFAULT 0
+);
+CREATE INDEX patrols_area_idx ON patrols (area_node_id, started_at DESC);

@@ -1,0 +1,50 @@
+-- name: insert_session
+INSERT INTO sessions (session_id, user_id, kind, client) VALUES ($1, $2, $3, $4);
+
+-- name: touch_session
+-- A live session of this user: not revoked, used within $3 seconds, younger than $4 seconds.
+-- Marks it used now and answers the user (with their node) in the same round trip.
+WITH live AS (
+    UPDATE sessions SET last_seen_at = now()
+    WHERE session_id = $1 AND user_id = $2 AND revoked_at IS NULL
+      AND last_seen_at > now() - make_interval(secs => $3)
+      AND created_at > now() - make_interval(secs => $4)
+    RETURNING user_id
+)
+SELECT u.user_id, u.username, u.display_name, u.password_hash, u.role, u.node_id, u.active,
+       n.path AS node_path, n.name AS node_name
+FROM live JOIN users u ON u.user_id = live.user_id JOIN org_nodes n ON n.node_id = u.node_id;
+
+-- name: get_session
+SELECT session_id, user_id, kind, created_at, last_seen_at, revoked_at, now() AS db_now
+FROM sessions WHERE session_id = $1;
+
+-- name: revoke_session
+UPDATE sessions SET revoked_at = now() WHERE session_id = $1 AND revoked_at IS NULL;
+
+-- name: revoke_user_sessions
+-- Every live session of a user except $2 (NULL: all of them), e.g. after a password change.
+UPDATE sessions SET revoked_at = now()
+WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR session_id <> $2::uuid);
+
+-- name: get_lock
+SELECT failures, locked_until, now() AS db_now FROM login_throttle
+WHERE username = $1 AND locked_until > now();
+
+-- name: record_login_failure
+-- One more failure in a row for this username; answers how many so far.
+INSERT INTO login_throttle AS t (username, failures, last_failure_at)
+VALUES ($1, 1, now())
+ON CONFLICT (username) DO UPDATE SET failures = t.failures + 1, last_failure_at = now()
+RETURNING failures;
+
+-- name: lock_username
+UPDATE login_throttle SET failures = 0, locked_until = now() + make_interval(secs => $2)
+WHERE username = $1
+RETURNING locked_until;
+
+-- name: clear_login_failures
+DELETE FROM login_throttle WHERE username = $1;
+
+-- name: set_password_hash
+UPDATE users SET password_hash = $2, password_changed_at = now() WHERE user_id = $1;
