@@ -4,6 +4,7 @@ stack. Set RESCUE_SCREENSHOTS=<dir> to keep a screenshot of each step."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -26,7 +27,10 @@ except ImportError:  # pragma: no cover - the dev extras install it
 @pytest.fixture(scope="session")
 async def chromium() -> AsyncIterator[Browser]:
     if async_playwright is None or not CHROMIUM.exists():
-        pytest.skip("Chromium (/usr/bin/chromium) or playwright missing; .ci/run installs them")
+        message = "Chromium (/usr/bin/chromium) or playwright missing; .ci/run installs them"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing browser is a broken run, not a skip
+        pytest.skip(message)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
