@@ -117,6 +117,10 @@ SEES: dict[Sensitive, frozenset[Role]] = {
 }
 """The table of roles × fields (README): everyone else gets them masked."""
 SEES_ID_NUMBERS = SEES[Sensitive.ID_NUMBER]
+LEDGER_ID_IN_CLEAR = frozenset({Role.LIAISON, Role.TOWNSHIP_OFFICER, Role.CASEWORKER,
+                                Role.STATION_HEAD})
+"""In the at-risk ledger (not in cases), the people who keep it with the family also see the
+identity number: the community liaison and the township officer, besides station staff."""
 _LABELS = {Sensitive.ID_NUMBER: "身份证号码", Sensitive.HEALTH: "健康与救治信息",
            Sensitive.PSYCHIATRIC: "精神障碍相关信息", Sensitive.DNA: "DNA信息"}
 

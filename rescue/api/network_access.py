@@ -6,6 +6,7 @@ so the JSON API and the console apply the same rules.
 
 from __future__ import annotations
 
+from rescue.api import access
 from rescue.api.errors import ApiError
 from rescue.db.users_repo import UserRecord
 from rescue.domain.enums import Role
@@ -16,9 +17,7 @@ EDITS_NETWORK = frozenset({Role.BUREAU_LEADER, Role.STATION_HEAD, Role.TOWNSHIP_
 READS_LEDGER = frozenset({Role.LIAISON, Role.TOWNSHIP_OFFICER, Role.CASEWORKER,
                           Role.STATION_HEAD, Role.BUREAU_LEADER})
 WRITES_LEDGER = frozenset({Role.LIAISON, Role.TOWNSHIP_OFFICER})
-LEDGER_ID_IN_CLEAR = frozenset({Role.LIAISON, Role.TOWNSHIP_OFFICER, Role.CASEWORKER,
-                                Role.STATION_HEAD})
-"""Roles that work with the person directly and need the identity number in clear."""
+LEDGER_ID_IN_CLEAR = access.LEDGER_ID_IN_CLEAR  # the rule lives with the others in access.py
 SUBMITS_REPORTS = frozenset({Role.STATION_HEAD, Role.CASEWORKER})
 """A locality's report is written and submitted by its station."""
 CITY_OFFICE = frozenset({Role.BUREAU_LEADER})
