@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from rescue.api import (
     agency_callbacks,
@@ -13,6 +14,7 @@ from rescue.api import (
     auth,
     case_actions,
     cases,
+    codec_server,
     console,
     console_network,
     finance,
@@ -69,6 +71,11 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.include_router(tasks.router)
     app.include_router(agency_callbacks.router)
     app.include_router(health.router)
+    app.include_router(codec_server.router)
+    # The Temporal UI calls the codec endpoint from the browser, from its own origin.
+    app.add_middleware(CORSMiddleware, allow_origins=[settings.temporal_ui],
+                       allow_credentials=True, allow_methods=["POST"],
+                       allow_headers=["Authorization", "Content-Type", "X-Namespace"])
     for gate_part in (audit, finance, operator):  # issue 4: auditor, finance, operator
         app.include_router(gate_part.router)
     for part in (network, ledger, reports, hotline, patrols, people, oversight, handbook):  # issue 5: the network around the cases

@@ -108,12 +108,15 @@ class TemporalDevServer:
         db_file: Path | None,
         namespace: str = "default",
         log_file: Path | None = None,
+        codec_endpoint: str | None = None,
     ) -> None:
         self.port = port
         self.ui_port = ui_port
         self.db_file = db_file.expanduser().resolve() if db_file is not None else None
         self.namespace = namespace
         self.log_file = log_file
+        self.codec_endpoint = codec_endpoint
+        """The API's payload codec, for the UI to show decrypted payloads to operators."""
         self._proc: asyncio.subprocess.Process | None = None
         self._temp_log: Path | None = None
 
@@ -135,6 +138,8 @@ class TemporalDevServer:
             argv.append("--headless")
         else:
             argv += ["--ui-port", str(self.ui_port)]
+            if self.codec_endpoint:
+                argv += ["--ui-codec-endpoint", self.codec_endpoint]
         if self.db_file is not None:
             argv += ["--db-filename", str(self.db_file)]
             argv += ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]

@@ -81,6 +81,7 @@ async def _start_everything(settings: Settings, started: _Started, bootstrap: Bo
             db_file=data_dir / "temporal.sqlite",
             namespace=settings.temporal_namespace,
             log_file=data_dir / "logs" / "temporal.log",
+            codec_endpoint=f"{settings.api_url.rstrip('/')}/codec",
         )
         started.temporal_address = await started.temporal.start()
         if started.temporal.pid is not None:
