@@ -22,12 +22,12 @@ with workflow.unsafe.imports_passed_through():
         LostContactReportInput,
         SupervisorQuery,
     )
-    from rescue.domain.case import CaseState, CompleteTaskInput
     from rescue.domain.child_flows import FollowUpInput, FollowUpResult
     from rescue.domain.enums import Role, TaskKind
     from rescue.domain.ledger import REGISTER_RETURNED_PERSON, ReturnedPersonInput
     from rescue.domain.tasks import Assignee, FollowUpVisitPayload, ReferralPayload
     from rescue.workflows.child_runtime import ChildRuntime
+    from rescue.workflows.task_owner import TaskOwner
 
 
 PATCH_LEDGER = "ledger-on-follow-up"
@@ -35,7 +35,7 @@ PATCH_LEDGER = "ledger-on-follow-up"
 
 
 @workflow.defn
-class FollowUpWorkflow:
+class FollowUpWorkflow(TaskOwner):
     """Quarterly visits, referrals and lost-contact reports until a recorded decision ends it."""
 
     @workflow.init
@@ -123,18 +123,3 @@ class FollowUpWorkflow:
         self.rt.event("lost_contact_reported", "与家人失联超过期限，已报告当地公安机关查询",
                       agency="police", police_ref=report.police_ref)
         return True
-
-    @workflow.query
-    def state(self) -> CaseState:
-        return self.rt.snapshot()
-
-    @workflow.update
-    async def complete_task(self, inp: CompleteTaskInput) -> CaseState:
-        """Complete a visit or referral task."""
-        self.rt.accept_completion(inp)
-        await self.rt.settled(inp.task_id)
-        return self.rt.snapshot()
-
-    @complete_task.validator
-    def _validate_complete_task(self, inp: CompleteTaskInput) -> None:
-        self.rt.validate_completion(inp)

@@ -13,7 +13,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from rescue.domain.callbacks import SIGNAL_DNA_RESULT, DnaResult
-    from rescue.domain.case import CaseState, CompleteTaskInput, RescueCaseInput, RescueCaseResult
+    from rescue.domain.case import CaseState, RescueCaseInput, RescueCaseResult
     from rescue.domain.case_actions import (
         BehaviourReferralInput,
         CareRecordInput,
@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from rescue.workflows.case_runtime import CaseRuntime
     from rescue.workflows.legacy_v1 import run_v1
     from rescue.workflows.lifecycle import run_lifecycle
+    from rescue.workflows.task_owner import TaskOwner
     from rescue.workflows.treatment import treat
 
 PATCH_LIFECYCLE_V2 = "lifecycle-v2"
@@ -36,7 +37,7 @@ PATCH_LIFECYCLE_V2 = "lifecycle-v2"
 
 
 @workflow.defn
-class RescueCaseWorkflow:
+class RescueCaseWorkflow(TaskOwner):
     """Discovery → admission and classification → identity search → return home → handover
     (→ FollowUpWorkflow); every wait is a task with an assignee and a deadline."""
 
@@ -63,22 +64,6 @@ class RescueCaseWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return RescueCaseResult(case_id=inp.case_id, case_number=inp.case_number,
                                 stage=Stage.CLOSED, closed_at=workflow.now(), outcome=outcome)
-
-    @workflow.query
-    def state(self) -> CaseState:
-        """The exact state of the case: stage, classification, person, open tasks, timeline."""
-        return self.rt.snapshot()
-
-    @workflow.update
-    async def complete_task(self, inp: CompleteTaskInput) -> CaseState:
-        """Complete an open task; answers the state once the case reached its next step."""
-        self.rt.accept_completion(inp)
-        await self.rt.settled(inp.task_id)
-        return self.rt.snapshot()
-
-    @complete_task.validator
-    def _validate_complete_task(self, inp: CompleteTaskInput) -> None:
-        self.rt.validate_completion(inp)
 
     async def _recorded(self) -> CaseState:
         await self.rt.sync()

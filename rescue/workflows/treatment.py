@@ -34,7 +34,6 @@ with workflow.unsafe.imports_passed_through():
         HospitalDischarge,
         SettlementVoucher,
     )
-    from rescue.domain.case import CaseState, CompleteTaskInput
     from rescue.domain.child_flows import (
         SIGNAL_TREATMENT_DISCHARGED,
         TreatmentDischarged,
@@ -46,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from rescue.workflows.case_runtime import CaseRuntime
     from rescue.workflows.child_runtime import ChildRuntime
     from rescue.workflows.ids import treatment_case_ref, treatment_workflow_id
+    from rescue.workflows.task_owner import TaskOwner
 
 
 def _yuan(fen: int) -> str:
@@ -53,7 +53,7 @@ def _yuan(fen: int) -> str:
 
 
 @workflow.defn
-class TreatmentWorkflow:
+class TreatmentWorkflow(TaskOwner):
     """One hospital episode of a case, from the introduction letter to the last payment."""
 
     @workflow.init
@@ -218,20 +218,6 @@ class TreatmentWorkflow:
         self._seen_vouchers.add(voucher.voucher_no)
         self.vouchers.append(voucher)
 
-    @workflow.query
-    def state(self) -> CaseState:
-        return self.rt.snapshot()
-
-    @workflow.update
-    async def complete_task(self, inp: CompleteTaskInput) -> CaseState:
-        """Complete this episode's task (settlement review)."""
-        self.rt.accept_completion(inp)
-        await self.rt.settled(inp.task_id)
-        return self.rt.snapshot()
-
-    @complete_task.validator
-    def _validate_complete_task(self, inp: CompleteTaskInput) -> None:
-        self.rt.validate_completion(inp)
 
 
 async def treat(rt: CaseRuntime, *, reason: str, wait_discharge: bool) -> TreatmentDischarged | None:
@@ -258,4 +244,3 @@ async def treat(rt: CaseRuntime, *, reason: str, wait_discharge: bool) -> Treatm
     await workflow.wait_condition(lambda: episode in rt.discharges)
     rt.busy = True
     return rt.discharges[episode]
-
