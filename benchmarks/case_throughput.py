@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import httpx
 import psutil
 
-from rescue.stack.inprocess import running_stack
+from stack.inprocess import running_stack
 
 PASSWORD = "Rescue-Demo-2026"
 

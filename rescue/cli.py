@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = load_settings()
 
     if args.command == "up":
-        from rescue.stack.up import run_up
+        from stack.up import run_up
 
         status = asyncio.run(run_up(settings))
     elif args.command == "demo":
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"=== {path} ===", flush=True)
             status = asyncio.run(run_demo(settings, api_url=args.api, path=path)) or status
     elif args.command == "worker":
-        from rescue.worker import main as worker_main
+        from worker import main as worker_main
 
         worker_main()
         return
@@ -49,13 +49,13 @@ def main(argv: list[str] | None = None) -> None:
 
         status = set_password_command(settings, args.username)
     elif args.command == "api":
-        from rescue.api.__main__ import main as api_main
+        from api.__main__ import main as api_main
 
         api_main()
         return
     else:
-        from rescue.db.migrate import apply_migrations
-        from rescue.db.seed import load_demo
+        from db.migrate import apply_migrations
+        from db.seed import load_demo
 
         if not settings.database_url:
             print("RESCUE_DATABASE_URL is required", file=sys.stderr)

@@ -18,11 +18,11 @@ from temporalio.client import (
     ScheduleSpec,
 )
 
-from rescue.domain.monthly_report import MonthlyReportRoundInput, report_policy
-from rescue.domain.patrol import KEY_DAYS, PatrolRoundInput
+from domain.monthly_report import MonthlyReportRoundInput, report_policy
+from domain.patrol import KEY_DAYS, PatrolRoundInput
 from rescue.settings import Settings
-from rescue.workflows.monthly_report_round import MonthlyReportRoundWorkflow
-from rescue.workflows.patrol_round import PatrolRoundWorkflow
+from workflows.monthly_report_round import MonthlyReportRoundWorkflow
+from workflows.patrol_round import PatrolRoundWorkflow
 
 MONTHLY_REPORT_SCHEDULE = "rescue-monthly-report-round"
 KEY_DAY_PATROL_SCHEDULE = "rescue-key-day-patrols"

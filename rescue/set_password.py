@@ -10,7 +10,7 @@ import sys
 
 import asyncpg
 
-from rescue.api.gate import reset_password
+from api.auth.gate import reset_password
 from rescue.settings import Settings
 
 

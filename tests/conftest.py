@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from rescue.stack.inprocess import running_stack
+from stack.inprocess import running_stack
 from support import TEST_PAYLOAD_KEY, Stack
 
 _exit_status = 0

@@ -17,7 +17,7 @@ from temporalio.worker import Replayer
 
 from rescue.codec import data_converter
 from rescue.settings import Settings
-from rescue.worker import WORKFLOWS
+from worker import WORKFLOWS
 
 TEST_PAYLOAD_KEY = base64.b64encode(b"rescue-test-payload-key-32-bytes").decode()
 """Fixed key, so histories recorded by the suite can be replayed by later suites."""

@@ -12,9 +12,9 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from rescue.activities.hospital import HospitalActivities, HttpHospitalAdapter
-from rescue.activities.police import HttpPoliceAdapter, PoliceActivities
-from rescue.domain.agencies import (
+from activities.hospital import HospitalActivities, HttpHospitalAdapter
+from activities.police import HttpPoliceAdapter, PoliceActivities
+from domain.agencies import (
     AGENCY_REFUSED,
     AGENCY_UNAVAILABLE,
     DnaSampleInput,
@@ -24,7 +24,7 @@ from rescue.domain.agencies import (
     LostContactReportInput,
     PsychiatricRegistrationInput,
 )
-from rescue.stack.temporal_server import free_port
+from stack.temporal_server import free_port
 from support import Stack
 
 NO_FAULTS = {"latency_ms": 0, "failure_rate": 0.0, "failure_mode": "before", "down": False}

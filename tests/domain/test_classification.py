@@ -7,16 +7,16 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from rescue.domain.classification import ClassificationError, classify, is_minor
-from rescue.domain.enums import Classification, Sex
-from rescue.domain.identity import (
+from domain.classification import ClassificationError, classify, is_minor
+from domain.enums import Classification, Sex
+from domain.identity import (
     InvalidIdNumber,
     birth_date_of,
     normalize_id_number,
     with_check_digit,
 )
-from rescue.domain.person import PersonDetails
-from rescue.domain.policy import STANDARD
+from domain.person import PersonDetails
+from domain.policy import STANDARD
 
 TODAY = date(2026, 11, 28)
 

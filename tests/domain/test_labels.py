@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rescue.domain import enums
-from rescue.domain.enums import label
+from domain import enums
+from domain.enums import label
 
 
 def test_every_enum_value_has_its_own_label() -> None:

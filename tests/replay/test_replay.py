@@ -11,8 +11,8 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from rescue.codec import data_converter
-from rescue.worker import WORKFLOWS
 from support import HISTORIES, TEST_PAYLOAD_KEY
+from worker import WORKFLOWS
 
 RECORDED = sorted(HISTORIES.glob("*.json"))
 

@@ -16,9 +16,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sim_support import Received, Receiver
 
-from rescue.simulators import create_simulator_app
-from rescue.simulators.common import SimulatorConfig
-from rescue.stack.temporal_server import free_port
+from simulators import create_simulator_app
+from simulators.common import SimulatorConfig
+from stack.temporal_server import free_port
 
 MakeClient = Callable[..., Awaitable[httpx.AsyncClient]]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rescue.settings import Settings
-from rescue.simulators.__main__ import build_parser, config_from_args
-from rescue.stack.children import child_specs
+from simulators.__main__ import build_parser, config_from_args
+from stack.children import child_specs
 
 
 def test_callback_flags_reach_the_config() -> None:

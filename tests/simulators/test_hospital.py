@@ -6,7 +6,7 @@ import asyncio
 
 from sim_support import ADMIN
 
-from rescue.domain.agencies import HospitalAdmission, HospitalAdmissionInput
+from domain.agencies import HospitalAdmission, HospitalAdmissionInput
 
 ADMISSION = {
     "case_ref": "JZ-TEST-0001/T1",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sim_support import ADMIN, wait_deliveries
 
-from rescue.domain.callbacks import HospitalDischarge, SettlementVoucher
+from domain.callbacks import HospitalDischarge, SettlementVoucher
 
 CASE_REF = "JZ-TEST-0005/T1"
 ADMISSION = {"case_ref": CASE_REF, "introduction_letter_no": "JS-1", "reason": "高热"}

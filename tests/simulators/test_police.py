@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rescue.domain.identity import normalize_id_number, with_check_digit
-from rescue.simulators.police import load_population
+from domain.identity import normalize_id_number, with_check_digit
+from simulators.police import load_population
 
 ZHANG_ID = with_check_digit("11010519680312" + "123")
 

@@ -7,9 +7,9 @@ import asyncio
 
 from sim_support import ADMIN, wait_deliveries
 
-from rescue.domain.callbacks import DnaResult
-from rescue.simulators.police import load_population
-from rescue.stack.temporal_server import free_port
+from domain.callbacks import DnaResult
+from simulators.police import load_population
+from stack.temporal_server import free_port
 
 SAMPLE = {
     "case_number": "JZ-TEST-0001",

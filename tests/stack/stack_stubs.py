@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from rescue.settings import Settings
-from rescue.stack.temporal_server import free_port
+from stack.temporal_server import free_port
 
 HTTP_STUB = """
 import http.server, sys

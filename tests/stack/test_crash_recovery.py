@@ -13,9 +13,9 @@ import psutil
 import pytest
 import stack_stubs
 
-from rescue.stack import up
-from rescue.stack.run_record import AlreadyRunning, RunRecord
-from rescue.stack.temporal_server import port_is_free
+from stack import up
+from stack.run_record import AlreadyRunning, RunRecord
+from stack.temporal_server import port_is_free
 
 HERE = Path(__file__).parent
 CRASHING_RUN = """
@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import stack_stubs
 from rescue.settings import Settings
-from rescue.stack import up
+from stack import up
 
 async def no_bootstrap(database_url: str) -> None:
     pass

@@ -12,7 +12,7 @@ import asyncpg
 import psutil
 import pytest
 
-from rescue.stack.postgres import EmbeddedPostgres, database_url, drop_database, ensure_database
+from stack.postgres import EmbeddedPostgres, database_url, drop_database, ensure_database
 
 
 def _postgres_alive(pid: int) -> bool:
@@ -105,7 +105,7 @@ async def test_server_left_running_by_hard_exit_is_adopted_and_stopped(tmp_path:
     script = (
         "import os, sys\n"
         "from pathlib import Path\n"
-        "from rescue.stack.postgres import EmbeddedPostgres\n"
+        "from stack.postgres import EmbeddedPostgres\n"
         "EmbeddedPostgres(Path(sys.argv[1])).start()\n"
         "os._exit(0)\n"
     )

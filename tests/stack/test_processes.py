@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rescue.stack.processes import Supervisor
-from rescue.stack.temporal_server import free_port
+from stack.processes import Supervisor
+from stack.temporal_server import free_port
 
 HTTP_STUB = """
 import http.server, sys

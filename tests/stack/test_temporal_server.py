@@ -13,13 +13,13 @@ import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-from rescue.stack.temporal_server import (
+from stack.temporal_server import (
     TemporalDevServer,
     ensure_search_attributes,
     free_port,
     temporal_binary,
 )
-from rescue.workflows.search_attributes import STAGE
+from workflows.search_attributes import STAGE
 
 
 async def _ids(client: Client, query: str) -> list[str]:

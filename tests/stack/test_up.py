@@ -17,9 +17,9 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from rescue.settings import Settings
-from rescue.stack import up
-from rescue.stack.temporal_server import free_port, port_is_free
-from rescue.workflows.search_attributes import STAGE
+from stack import up
+from stack.temporal_server import free_port, port_is_free
+from workflows.search_attributes import STAGE
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ async def _counting_bootstrap(database_url: str) -> None:
 
 async def _starts(data_dir: Path) -> int:
     """Rows written by the bootstrap, read with a fresh embedded server."""
-    from rescue.stack.postgres import EmbeddedPostgres
+    from stack.postgres import EmbeddedPostgres
 
     pg = EmbeddedPostgres(data_dir / "pg")
     try:
@@ -144,8 +144,8 @@ def test_child_env_round_trips_every_setting(
 async def test_external_database_and_temporal_are_used_as_given(
     tmp_path: Path, stub_children: Path
 ) -> None:
-    from rescue.stack.postgres import EmbeddedPostgres, drop_database, ensure_database
-    from rescue.stack.temporal_server import TemporalDevServer
+    from stack.postgres import EmbeddedPostgres, drop_database, ensure_database
+    from stack.temporal_server import TemporalDevServer
 
     pg = EmbeddedPostgres(tmp_path / "external-pg", delete_on_stop=True)
     temporal = TemporalDevServer(port=free_port(), ui_port=None, db_file=None, namespace="ext")

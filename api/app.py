@@ -1,0 +1,97 @@
+"""The API application: JSON under /api/v1 (OpenAPI at /openapi.json), health, console."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.agency import callbacks as agency_callbacks
+from api.agency import views as agency_views
+from api.audit import routes as audit_routes
+from api.audit import views as audit_views
+from api.auth import routes as auth_routes
+from api.auth import views as auth_views
+from api.cases import actions as case_actions
+from api.cases import list_views as case_list_views
+from api.cases import routes as case_routes
+from api.cases import views as case_views
+from api.console import STATIC_PATH, fallback, static_files
+from api.context import AppContext
+from api.dashboard import views as dashboard_views
+from api.errors import install_error_handlers
+from api.finance import routes as finance_routes
+from api.finance import views as finance_views
+from api.handbook import routes as handbook_routes
+from api.handbook import views as handbook_views
+from api.hotline import routes as hotline_routes
+from api.hotline import views as hotline_views
+from api.ledger import routes as ledger_routes
+from api.ledger import views as ledger_views
+from api.network import routes as network_routes
+from api.network import views as network_views
+from api.operator import codec, health, history_views
+from api.operator import routes as operator_routes
+from api.operator import views as operator_views
+from api.oversight import routes as oversight_routes
+from api.oversight import views as oversight_views
+from api.patrols import routes as patrol_routes
+from api.patrols import views as patrol_views
+from api.people import routes as people_routes
+from api.people import views as people_views
+from api.reports import routes as report_routes
+from api.reports import views as report_views
+from api.tasks import routes as task_routes
+from api.tasks import views as task_views
+from db.pool import create_pool
+from rescue.settings import Settings
+from rescue.temporal_client import connect
+
+
+def create_app(settings: Settings, *, context: AppContext | None = None) -> FastAPI:
+    """Build the app; without a context, the lifespan opens the pool and the Temporal client."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if context is not None:
+            app.state.context = context
+            yield
+            return
+        if not settings.database_url:
+            raise RuntimeError("RESCUE_DATABASE_URL is required for the API")
+        pool = await create_pool(settings.database_url)
+        try:
+            client = await connect(settings)
+            app.state.context = AppContext(settings=settings, pool=pool, temporal=client)
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="救助管理系统 Rescue management API",
+        version="0.1.0",
+        description="流浪乞讨人员救助管理：个案、任务、协作单位。Errors: {code, message, details}.",
+        lifespan=lifespan,
+    )
+    if context is not None:
+        app.state.context = context
+    install_error_handlers(app)
+    for json_routes in (auth_routes, case_routes, case_actions, task_routes, agency_callbacks,
+                        health, codec, audit_routes, finance_routes, operator_routes,
+                        network_routes, ledger_routes, report_routes, hotline_routes,
+                        patrol_routes, people_routes, oversight_routes, handbook_routes):
+        app.include_router(json_routes.router)
+    # The Temporal UI calls the codec endpoint from the browser, from its own origin.
+    app.add_middleware(CORSMiddleware, allow_origins=[settings.temporal_ui],
+                       allow_credentials=True, allow_methods=["POST"],
+                       allow_headers=["Authorization", "Content-Type", "X-Namespace"])
+    app.mount(STATIC_PATH, static_files(), name="console-static")  # before the catch-all
+    for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
+                  people_views, oversight_views, handbook_views, auth_views, dashboard_views,
+                  case_list_views, case_views, history_views, task_views, agency_views,
+                  finance_views, operator_views, audit_views):
+        app.include_router(pages.router)
+    app.include_router(fallback.router)  # last: any other /console/ address is a Chinese 404
+    return app

@@ -1,0 +1,62 @@
+"""Loading a case for a user: the registry row, the read model, and the access decision
+(read, or write for case actions), made by ``access`` and recorded in the audit log."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from api.audit.trail import decide
+from api.auth.access import DESIGNATED, may_act_on_case, may_read_case
+from api.errors import ApiError
+from db.cases_repo import CaseRecord, ReportRecord, get_case, get_report_by_case
+from db.network_repo import NodeNotFound, get_node
+from db.scope_repo import case_involves
+from db.users_repo import UserRecord
+from domain.enums import Role
+
+
+def parse_uuid(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ApiError(404, f"{what}_not_found", "编号格式不正确，找不到该记录") from None
+
+
+async def _path(conn: asyncpg.Connection, node_id: str | None) -> str | None:
+    if not node_id:
+        return None
+    try:
+        return (await get_node(conn, node_id=node_id)).path
+    except NodeNotFound:
+        return None
+
+
+async def load_case_for(
+    conn: asyncpg.Connection, *, user: UserRecord, case_id: str, action: str, client: str | None,
+    write: bool = False,
+) -> tuple[ReportRecord, CaseRecord | None]:
+    """The case's registry row and read model, or 404/403; every decision is audited.
+    ``write``: the caller wants to act on the case (its own station's staff only)."""
+    cid = parse_uuid(case_id, "case")
+    report = await get_report_by_case(conn, case_id=cid)
+    if report is None:
+        raise ApiError(404, "case_not_found", "找不到该个案")
+    record = await get_case(conn, case_id=cid)
+    # The read model follows transfers; the registry keeps the station the report went to.
+    station_id = record.station_node_id if record else report.station_node_id
+    involved = await case_involves(
+        conn, case_id=cid, node_id=user.node_id, role=user.role,
+        admitting_hospital=user.role == Role.HOSPITAL and user.node_id == DESIGNATED.hospital)
+    readable = may_read_case(user, station_path=await _path(conn, station_id) or "",
+                             origin_path=await _path(conn, record.origin_node_id if record else None),
+                             has_task_for_user=involved,
+                             reported_by_user=report.reported_by == user.user_id)
+    message = "该个案不在您所在单位的管辖范围内"
+    allowed = readable
+    if write and readable and not may_act_on_case(user, station_node_id=station_id):
+        allowed, message = False, "只有负责本个案的救助站工作人员可以办理个案事项"
+    await decide(conn, user, allowed, action=action, subject=f"case:{cid}", client=client,
+                 message=message)
+    return report, record

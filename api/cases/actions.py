@@ -1,0 +1,143 @@
+"""Actions on a case at any time (departure, death, reclassification, transfer, care,
+referral of behaviour, treatment): each a Workflow Update that the case validates."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.cases.access import load_case_for
+from api.cases.service import CaseView, masked_view
+from api.deps import Ctx, CurrentUser, client_address
+from api.errors import ApiError
+from domain import case_actions as contracts
+from domain.enums import CareService, Classification
+from domain.tasks import Actor
+from workflows.case_runtime import ACTION_REFUSED
+from workflows.rescue_case import RescueCaseWorkflow
+
+router = APIRouter(prefix="/api/v1/cases/{case_id}/actions", tags=["case actions"])
+
+
+class DepartureBody(BaseModel):
+    declaration_signed: bool = Field(description="已签署自行离站声明书")
+    fare_fen: int = Field(default=0, ge=0, le=contracts.MAX_SHORT_TRIP_FARE_FEN, description="短途路费（分）")
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class DeathBody(BaseModel):
+    died_at: datetime
+    place: str = Field(min_length=1, max_length=200)
+    cause: str = Field(min_length=1, max_length=500)
+    police_notified: bool
+    notes: str | None = Field(default=None, max_length=1000)
+
+
+class ReclassifyBody(BaseModel):
+    classification: Classification
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class TransferBody(BaseModel):
+    to_station_node_id: str | None = None
+    to_external_station: str | None = Field(default=None, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CareBody(BaseModel):
+    service: CareService
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class BehaviourBody(BaseModel):
+    behaviour: str = Field(min_length=1, max_length=200)
+    referred_to: str = Field(pattern="^(police|urban_management)$")
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class TreatmentBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
+               contract: type[BaseModel], body: BaseModel) -> CaseView:
+    async with ctx.pool.acquire() as conn:
+        report, _ = await load_case_for(conn, user=user, case_id=case_id,
+                                        action=f"case_action:{update.__name__}",
+                                        client=client_address(request), write=True)
+    actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id,
+                  role=user.role, display_name=user.display_name)
+    arg = contract.model_validate({**body.model_dump(), "actor": actor})
+    handle = ctx.temporal.get_workflow_handle(report.workflow_id)
+    try:
+        async with asyncio.timeout(30):
+            state = await handle.execute_update(update, arg)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
+            raise ApiError(409, "action_refused", cause.message) from None
+        raise ApiError(409, "action_rejected", f"操作未能完成：{cause}") from None
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise ApiError(409, "case_closed", "该个案流程已结束") from None
+        raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试") from None
+    except TimeoutError:
+        raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新") from None
+    return masked_view(user, state, "workflow")
+
+
+@router.post("/departure", response_model=CaseView)
+async def departure(ctx: Ctx, user: CurrentUser, case_id: str, body: DepartureBody, request: Request) -> CaseView:
+    """自行离站: an open-rescue person leaves; refused for protective rescue (409)."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.record_departure,
+                      contracts.DepartureInput, body)
+
+
+@router.post("/death", response_model=CaseView)
+async def death(ctx: Ctx, user: CurrentUser, case_id: str, body: DeathBody, request: Request) -> CaseView:
+    """死亡: record the death with the records the plan expects; the case closes."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.record_death,
+                      contracts.DeathInput, body)
+
+
+@router.post("/reclassify", response_model=CaseView)
+async def reclassify(ctx: Ctx, user: CurrentUser, case_id: str, body: ReclassifyBody, request: Request) -> CaseView:
+    """重新甄别: change the classification during the stay (rules still apply)."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.reclassify,
+                      contracts.ReclassifyInput, body)
+
+
+@router.post("/transfer", response_model=CaseView)
+async def transfer(ctx: Ctx, user: CurrentUser, case_id: str, body: TransferBody, request: Request) -> CaseView:
+    """转站: move the case with its history and open tasks to another station."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.transfer,
+                      contracts.TransferInput, body)
+
+
+@router.post("/care", response_model=CaseView)
+async def care(ctx: Ctx, user: CurrentUser, case_id: str, body: CareBody, request: Request) -> CaseView:
+    """站内服务: record a service given during the stay."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.record_care,
+                      contracts.CareRecordInput, body)
+
+
+@router.post("/behaviour-referral", response_model=CaseView)
+async def behaviour_referral(ctx: Ctx, user: CurrentUser, case_id: str, body: BehaviourBody,
+                             request: Request) -> CaseView:
+    """违法行为移交: record a referral to police or urban management."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.refer_behaviour,
+                      contracts.BehaviourReferralInput, body)
+
+
+@router.post("/treatment", response_model=CaseView)
+async def treatment(ctx: Ctx, user: CurrentUser, case_id: str, body: TreatmentBody, request: Request) -> CaseView:
+    """送医救治: start a treatment episode with the designated hospital."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.request_treatment,
+                      contracts.TreatmentRequestInput, body)

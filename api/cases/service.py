@@ -1,0 +1,265 @@
+"""Case operations shared by the JSON API and the console: open, read, read history."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from temporalio.client import WorkflowHandle
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from api.audit.trail import audit, deny_unless
+from api.auth.access import (
+    READS_HISTORY,
+    REPORTS_CASES,
+    Sensitive,
+    masked_flag,
+    masked_person,
+    masked_tasks,
+    masked_timeline,
+    may_report_to,
+)
+from api.cases.access import load_case_for
+from api.cases.lists import CaseFilter, CaseList, CaseSummary
+from api.cases.lists import list_cases as _list_cases
+from api.context import AppContext
+from api.errors import ApiError
+from api.operator.history import readable_history
+from db.cases_repo import list_events, register_report
+from db.network_repo import NodeNotFound, get_node, nearest_station
+from db.users_repo import UserRecord
+from domain.case import CaseEvent, CaseState, RescueCaseInput
+from domain.enums import CaseOutcome, Classification, Stage, label
+from domain.person import PersonSummary
+from domain.policy import Policy, policy_named, with_overrides
+from domain.report import DiscoveryReport
+from domain.tasks import Actor, CaseTask
+from workflows import search_attributes as sa
+from workflows.ids import case_workflow_id
+from workflows.rescue_case import RescueCaseWorkflow
+
+
+class CreateCaseRequest(DiscoveryReport):
+    """A discovery report; ``station_node_id`` defaults to the reporter's own station."""
+
+    station_node_id: str | None = Field(default=None, description="负责救助站编号（默认为报告人所属救助站）")
+    policy: str | None = Field(
+        default=None, description="时限策略名称（默认为系统配置；演示用 compressed）")
+    policy_overrides: dict[str, Any] | None = Field(
+        default=None, description="时限覆盖（仅测试与演练环境允许）")
+
+
+class CreateCaseResponse(BaseModel):
+    case_id: str
+    case_number: str
+    workflow_id: str
+    created: bool
+    """False when this report id had already opened the case."""
+
+
+class CaseView(BaseModel):
+    """A case as the API shows it: exact state from the workflow, masked for the caller."""
+
+    case_id: str
+    case_number: str
+    stage: Stage
+    stage_label: str
+    classification: Classification | None
+    classification_label: str | None
+    station_node_id: str
+    origin_node_id: str | None
+    person: PersonSummary
+    open_tasks: list[CaseTask]
+    timeline: list[CaseEvent]
+    overdue: bool
+    outcome: CaseOutcome | None = None
+    outcome_label: str | None = None
+    identity_known: bool = False
+    in_hospital: bool | None = Field(default=False, description="正在住院（无权查看健康信息的岗位为空）")
+    long_term: bool = False
+    previous_cases: list[str] = Field(default_factory=list)
+    source: str = Field(description="workflow（精确状态）或 read_model（工作流暂不可达时的记录）")
+
+
+def masked_view(user: UserRecord, state: CaseState, source: str) -> CaseView:
+    """The case as this user may see it: every sensitive field masked by ``access``."""
+    view = case_view(state, masked_person(user, state.person), source)
+    return view.model_copy(update={
+        "open_tasks": masked_tasks(user, view.open_tasks),
+        "timeline": masked_timeline(user, view.timeline),
+        "in_hospital": masked_flag(user, Sensitive.HEALTH, state.in_hospital)})
+
+
+def case_view(state: CaseState, person: PersonSummary, source: str) -> CaseView:
+    """Unmasked: callers answer :func:`masked_view` instead."""
+    return CaseView(
+        case_id=state.case_id, case_number=state.case_number, stage=state.stage,
+        stage_label=label(state.stage), classification=state.classification,
+        classification_label=label(state.classification) if state.classification else None,
+        station_node_id=state.station_node_id, origin_node_id=state.origin_node_id,
+        person=person, open_tasks=state.open_tasks, timeline=state.timeline,
+        overdue=state.overdue, outcome=state.outcome,
+        outcome_label=label(state.outcome) if state.outcome else None,
+        identity_known=state.identity_known, in_hospital=state.in_hospital,
+        long_term=state.long_term, previous_cases=state.previous_cases, source=source,
+    )
+
+
+async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
+                    client: str | None) -> CreateCaseResponse:
+    """Open a case from a discovery report and start its workflow; the same report id
+    returns the same case (``created`` False). Every check runs before anything is written."""
+    async with ctx.pool.acquire() as conn:
+        await deny_unless(conn, user, user.role in REPORTS_CASES, action="create_case",
+                          subject=f"node:{user.node_id}", client=client,
+                          message="您的岗位不能登记发现报告")
+    policy = _policy_for(ctx, body.policy, body.policy_overrides)  # every check before anything is written
+    async with ctx.pool.acquire() as conn:
+        station = await _station_for(conn, user, body.station_node_id)
+        own = await nearest_station(conn, node_id=user.node_id)
+        allowed = may_report_to(user, station_path=station.path, station_id=station.node_id,
+                                own_station_id=own.node_id if own else None)
+        await deny_unless(conn, user, allowed, action="create_case",
+                          subject=f"node:{station.node_id}", client=client,
+                          message=f"不能向{station.name}登记报告：请选择本单位所属或下级的救助站")
+        record, created = await register_report(
+            conn, report_id=body.report_id, channel=body.channel.value,
+            station_node_id=station.node_id, reported_by=user.user_id,
+            workflow_id_for=case_workflow_id)
+        await audit(conn, user, action="create_case", subject=f"case:{record.case_id}",
+                    allowed=True, client=client, detail="new" if created else "repeat")
+    report = DiscoveryReport.model_validate(body.model_dump(exclude={"station_node_id", "policy", "policy_overrides"}))
+    inp = RescueCaseInput(
+        case_id=str(record.case_id), case_number=record.case_number,
+        station_node_id=record.station_node_id, report=report,
+        reported_by=Actor(user_id=str(user.user_id), username=user.username,
+                          node_id=user.node_id, role=user.role,
+                          display_name=user.display_name),
+        policy=policy,
+    )
+    try:
+        await ctx.temporal.start_workflow(
+            RescueCaseWorkflow.run, inp, id=record.workflow_id, task_queue=ctx.settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=TypedSearchAttributes([
+                SearchAttributePair(sa.STAGE, Stage.ADMISSION.value),
+                SearchAttributePair(sa.NODE, record.station_node_id),
+                SearchAttributePair(sa.OVERDUE, False)]),
+        )
+    except WorkflowAlreadyStartedError:
+        pass  # the case ran and closed already: the report still maps to it
+    except RPCError as exc:
+        raise ApiError(503, "temporal_unavailable",
+                       "流程服务暂时不可用，请稍后用同一报告编号重试（不会重复建案）",
+                       {"reason": exc.message}) from None
+    return CreateCaseResponse(case_id=str(record.case_id), case_number=record.case_number,
+                              workflow_id=record.workflow_id, created=created)
+
+
+def _policy_for(ctx: AppContext, requested: str | None, overrides: dict[str, Any] | None) -> Policy:
+    if requested is None:
+        policy = ctx.policy
+    elif requested not in ctx.settings.allowed_policies:
+        raise ApiError(422, "policy_not_allowed", f"不允许使用时限策略：{requested}",
+                       {"allowed": ctx.settings.allowed_policies})
+    else:
+        policy = policy_named(requested)
+    if overrides:
+        if not ctx.settings.allow_policy_overrides:
+            raise ApiError(422, "policy_overrides_not_allowed", "本系统不允许覆盖时限策略")
+        try:
+            policy = with_overrides(policy, overrides)
+        except ValidationError as exc:
+            raise ApiError(422, "invalid_policy_overrides", "时限覆盖内容有误",
+                           exc.errors(include_url=False, include_context=False)) from None
+    return policy
+
+
+async def _station_for(conn: Any, user: Any, requested: str | None) -> Any:
+    if requested:
+        try:
+            node = await get_node(conn, node_id=requested)
+        except NodeNotFound:
+            raise ApiError(422, "station_not_found", f"找不到救助站：{requested}") from None
+        if node.level.value not in ("city_station", "county_station"):
+            raise ApiError(422, "station_not_found", f"{node.name}不是救助站，请选择市或县(区)救助站")
+        return node
+    station = await nearest_station(conn, node_id=user.node_id)
+    if station is None:
+        raise ApiError(422, "station_required", "请指定负责的救助站（station_node_id）")
+    return station
+
+
+async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str | None) -> CaseView:
+    """The case's exact state from its workflow (or the read model if the workflow is out of
+    reach), with sensitive fields masked for the caller's role."""
+    async with ctx.pool.acquire() as conn:
+        report, record = await load_case_for(conn, user=user, case_id=case_id, action="read_case",
+                                             client=client)
+        events = await list_events(conn, case_id=report.case_id) if record else []
+    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(report.workflow_id)
+    try:
+        async with asyncio.timeout(10):
+            state = await handle.query(RescueCaseWorkflow.state)
+        return masked_view(user, state, "workflow")
+    except (RPCError, TimeoutError):
+        if record is None:
+            raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新") from None
+    state = CaseState(
+        case_id=str(record.case_id), case_number=record.case_number, stage=Stage(record.stage),
+        station_node_id=record.station_node_id,
+        classification=Classification(record.classification) if record.classification else None,
+        origin_node_id=record.origin_node_id,
+        person=PersonSummary(name=record.person_name, is_minor=record.is_minor,
+                             id_number=record.id_number),
+        timeline=events, overdue=record.overdue, policy_name="", version=record.version)
+    return masked_view(user, state, "read_model")
+
+
+class HistoryEvent(BaseModel):
+    event_id: int
+    time: datetime
+    type: str
+    label: str
+    detail: str | None = None
+
+
+async def read_history(ctx: AppContext, user: UserRecord, case_id: str,
+                       client: str | None) -> list[HistoryEvent]:
+    """The workflow's events in readable form, for operators: what ran, waited, failed."""
+    async with ctx.pool.acquire() as conn:
+        await deny_unless(conn, user, user.role in READS_HISTORY, action="read_history",
+                          subject=f"case:{case_id}"[:80], client=client,
+                          message="您的岗位不能查看流程历史")
+        report, _ = await load_case_for(conn, user=user, case_id=case_id, action="read_history",
+                                        client=client)
+    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(report.workflow_id)
+    try:
+        history = await handle.fetch_history()
+    except RPCError as exc:
+        raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试",
+                       {"reason": exc.message}) from None
+    return [HistoryEvent(**e) for e in readable_history(history.events)]
+
+
+async def list_cases(ctx: AppContext, user: UserRecord, stage: Stage | None = None,
+                     cursor: str | None = None, limit: int = 50, client: str | None = None,
+                     *, filters: CaseFilter | None = None) -> CaseList:
+    """Cases the user may list, filtered and keyset paged (see ``case_lists``)."""
+    f = filters or CaseFilter()
+    if stage is not None:
+        f = f.model_copy(update={"stage": stage})
+    return await _list_cases(ctx, user, f, cursor, limit, client)
+
+
+__all__ = ["CaseFilter", "CaseList", "CaseSummary", "CaseView", "list_cases", "masked_view"]

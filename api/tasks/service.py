@@ -1,0 +1,151 @@
+"""Task operations shared by the JSON API and the console: inbox, detail, completion."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.audit.trail import audit, decide
+from api.auth.access import masked_context
+from api.cases.access import parse_uuid
+from api.cases.service import CaseView, masked_view
+from api.context import AppContext
+from api.errors import ApiError
+from db.tasks_repo import TaskRecord, get_task, list_open_tasks_for
+from db.users_repo import UserRecord
+from domain.case import CompleteTaskInput
+from domain.completion import PayloadInvalid, check_payload
+from domain.enums import Role, TaskKind, TaskStatus, label
+from domain.tasks import Actor, payload_schema
+from workflows import case_runtime as rt
+from workflows.ids import case_workflow_id
+from workflows.rescue_case import RescueCaseWorkflow
+
+
+class TaskView(BaseModel):
+    task_id: str
+    case_id: str
+    case_number: str
+    kind: TaskKind
+    kind_label: str
+    assignee_node_id: str
+    assignee_role: Role
+    status: TaskStatus
+    opened_at: datetime
+    deadline: datetime
+    overdue: bool
+    context: dict[str, Any]
+
+
+class TaskDetail(TaskView):
+    payload_schema: dict[str, Any] = Field(description="完成任务时提交内容的 JSON Schema")
+
+
+class CompleteTaskRequest(BaseModel):
+    payload: dict[str, Any] = Field(description="按任务的 payload_schema 填写的内容")
+
+
+class CompleteTaskResponse(BaseModel):
+    task_id: str
+    case: CaseView
+
+
+def task_view(t: TaskRecord, user: UserRecord | None = None) -> TaskView:
+    """A task for the API; with ``user``, its context is masked for that user's role."""
+    context = masked_context(user, t.kind, t.context) if user is not None else t.context
+    overdue = t.overdue or (t.status == TaskStatus.OPEN and t.deadline < datetime.now(UTC))
+    return TaskView(task_id=str(t.task_id), case_id=str(t.case_id), case_number=t.case_number,
+                    kind=t.kind, kind_label=label(t.kind), assignee_node_id=t.assignee_node_id,
+                    assignee_role=t.assignee_role, status=t.status, opened_at=t.opened_at,
+                    deadline=t.deadline, overdue=overdue, context=context)
+
+
+def _is_mine(user: UserRecord, t: TaskRecord) -> bool:
+    return (t.assignee_node_id, t.assignee_role) == (user.node_id, user.role)
+
+
+async def inbox(ctx: AppContext, user: UserRecord, limit: int = 100,
+                client: str | None = None) -> list[TaskView]:
+    """Open tasks of the caller's organisation and role, overdue first, then by deadline."""
+    async with ctx.pool.acquire() as conn:
+        tasks = await list_open_tasks_for(conn, node_id=user.node_id, role=user.role, limit=limit)
+        await audit(conn, user, action="list_tasks", subject=f"inbox:{user.node_id}:{user.role.value}",
+                    allowed=True, client=client, detail=f"rows={len(tasks)}")
+    return [task_view(t, user) for t in tasks]
+
+
+async def load_task(ctx: AppContext, user: UserRecord, task_id: str, action: str,
+                    client: str | None) -> TaskRecord:
+    """The task if it is the caller's (404 unknown, 403 someone else's); audited."""
+    tid = parse_uuid(task_id, "task")
+    async with ctx.pool.acquire() as conn:
+        task = await get_task(conn, task_id=tid)
+        if task is None:
+            raise ApiError(404, "task_not_found", "找不到该任务")
+        # The subject is the case (its person's data); the task is named in the detail.
+        await decide(conn, user, _is_mine(user, task), action=action, subject=f"case:{task.case_id}",
+                     client=client, code="task_not_yours", detail=f"task:{tid} {task.kind.value}",
+                     message=f"该任务由{label(task.assignee_role)}（{task.assignee_node_id}）办理，不属于您")
+    return task
+
+
+async def task_detail(ctx: AppContext, user: UserRecord, task_id: str, client: str | None) -> TaskDetail:
+    """One task, with the JSON Schema of its completion payload to build a form from."""
+    task = await load_task(ctx, user, task_id, "read_task", client)
+    return TaskDetail(**task_view(task, user).model_dump(), payload_schema=payload_schema(task.kind))
+
+
+_UPDATE_ERRORS = {
+    rt.TASK_NOT_FOUND: (404, "task_not_found"),
+    rt.TASK_ALREADY_DONE: (409, "task_already_done"),
+    rt.TASK_NOT_YOURS: (403, "task_not_yours"),
+    rt.INVALID_PAYLOAD: (422, "invalid_payload"),
+}
+
+
+async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dict[str, Any],
+                   client: str | None) -> CompleteTaskResponse:
+    """Complete a task: the case's workflow validates it (right task, assignee, payload),
+    moves on, and the new case state is answered."""
+    task = await load_task(ctx, user, task_id, "complete_task", client)
+    if task.status != TaskStatus.OPEN:
+        raise ApiError(409, "task_already_done", "该任务已经办结，不能重复提交")
+    policy = ctx.policy
+    try:
+        check_payload(task.kind, payload, today=policy.local_date(datetime.now(UTC)), policy=policy)
+    except PayloadInvalid as exc:
+        raise ApiError(422, "invalid_payload", exc.message, exc.errors) from None
+    case_wf = case_workflow_id(task.case_number)
+    handle = ctx.temporal.get_workflow_handle(task.workflow_id or case_wf)
+    actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id, role=user.role,
+                          display_name=user.display_name)
+    try:
+        async with asyncio.timeout(30):
+            state = await handle.execute_update(
+                RescueCaseWorkflow.complete_task,
+                CompleteTaskInput(task_id=str(task.task_id), actor=actor, payload=payload),
+            )
+            if task.workflow_id and task.workflow_id != case_wf:
+                # A treatment's or follow-up's task: answer the state of the case itself.
+                state = await ctx.temporal.get_workflow_handle(case_wf).query(RescueCaseWorkflow.state)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        if isinstance(cause, ApplicationError) and cause.type in _UPDATE_ERRORS:
+            status, code = _UPDATE_ERRORS[cause.type]
+            details = cause.details[0].get("errors") if cause.details and isinstance(cause.details[0], dict) else None
+            raise ApiError(status, code, cause.message, details) from None
+        raise ApiError(409, "task_rejected", f"任务未能办结：{cause}") from None
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise ApiError(409, "case_closed", "该个案流程已结束，任务不能再办理") from None
+        raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试") from None
+    except TimeoutError:
+        raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新查看任务是否已办结") from None
+    return CompleteTaskResponse(task_id=str(task.task_id),
+                                case=masked_view(user, state, "workflow"))

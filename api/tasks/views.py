@@ -1,0 +1,147 @@
+"""The task page: the task's context and a form generated from its payload schema; the
+workflow validates the submission and errors come back next to their fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from api.console import forms
+from api.console.render import ConsoleRoute, page, see_other
+from api.console.session import Sess, Session, checked_form
+from api.context import AppContext
+from api.deps import Ctx, client_address
+from api.errors import ApiError
+from api.tasks import service as task_service
+from db.network_repo import OrgNode, list_nodes
+from domain import enums
+from domain.enums import NodeLevel, TaskStatus, label
+
+router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
+
+_REASONS = {"police_lookup_without_result": "公安户籍查询未查到匹配的户籍信息"}
+_CONTEXT_LABELS = {
+    "channel": "发现途径", "place": "发现地点", "apparent_minor": "疑似未成年人",
+    "condition": "人员状况", "reason": "任务原因", "origin_address": "户籍地或流出地",
+    "household_address": "户籍地址", "community_node_id": "户籍地社区", "previous_refusal": "上次换票被拒原因",
+    "destination": "目的地", "travel_date": "乘车日期", "train": "车次", "ticket": "车票号",
+    "escorted": "需要护送", "visit": "随访", "hint": "提示", "need": "转介事项",
+    "voucher_no": "结算凭证号", "amount_fen": "金额", "admission_no": "住院号", "items": "明细",
+    "task_kind": "任务", "overdue_since": "超期时间", "guided": "已引导自行到站",
+    "stage": "阶段", "classification": "救助类型",
+}
+_CONTEXT_ENUMS = {key: getattr(enums, name) for key, name in (
+    ("channel", "DiscoveryChannel"), ("condition", "DiscoveryCondition"), ("task_kind", "TaskKind"),
+    ("stage", "Stage"), ("classification", "Classification"), ("sex", "Sex"),
+) if hasattr(enums, name)}
+"""Context keys whose value is a code of an enum: shown by its Chinese label."""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(_text(v) for v in value.values() if v not in (None, ""))
+    return str(value)
+
+
+def task_context(context: dict[str, Any], nodes: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The task's context as (label, text) lines in Chinese: known keys get their label, a
+    ``x_label`` companion stands in for ``x``, node ids are shown by name, money in yuan."""
+    lines = []
+    nodes = nodes or {}
+    for key, value in context.items():
+        if value is None or value == "" or value == []:
+            continue
+        if key.endswith("_label") and key.removesuffix("_label") in context:
+            continue  # shown in place of its value
+        if f"{key}_label" in context:
+            text = str(context[f"{key}_label"])
+        elif key in _CONTEXT_ENUMS and value in _CONTEXT_ENUMS[key]._value2member_map_:
+            text = label(_CONTEXT_ENUMS[key](value))
+        elif key == "reason":
+            text = _REASONS.get(str(value), str(value))
+        elif key == "visit":
+            text = f"第{value}次"
+        elif key == "amount_fen" and isinstance(value, int):
+            text = f"{value / 100:.2f} 元"
+        elif key.endswith("node_id") and isinstance(value, str):
+            text = nodes.get(value, value)
+        else:
+            text = _text(value)
+        lines.append((_CONTEXT_LABELS.get(key, key), text))
+    return lines
+
+
+
+class TaskForm:
+    """A task with its form and the names of the network's nodes (for selects and context)."""
+
+    def __init__(self, task: task_service.TaskDetail, nodes: list[OrgNode]):
+        self.task = task
+        self.names = {n.node_id: n.name for n in nodes}
+        self.items = forms.build_form(task.payload_schema)
+        for f in forms.iter_fields(self.items):
+            if f.name == "classification":
+                f.empty_label = "不选（由系统按规则判定）"
+            if f.name == "origin_node_id":  # chosen by name, not typed
+                f.kind = "select"
+                f.label, f.hint = "流出地社区(村)网点", "户籍地在本市时选择；本市以外不选"
+                f.empty_label = "本市以外（不选）"
+                f.options = [forms.Option(n.node_id, n.name) for n in nodes
+                             if n.level == NodeLevel.COMMUNITY]
+
+    @classmethod
+    async def load(cls, ctx: AppContext, request: Request, session: Session,
+                   task_id: str) -> TaskForm:
+        task = await task_service.task_detail(ctx, session.user, task_id, client_address(request))
+        async with ctx.pool.acquire() as conn:
+            nodes = await list_nodes(conn)
+        return cls(task, nodes)
+
+    def page(self, request: Request, values: dict[str, Any],
+             errors: dict[str, list[str]] | None = None, top: Iterable[str] = (),
+             status: int = 200) -> Response:
+        items = self.items
+        return page(request, "tasks/task.html", status=status, task=self.task, items=items,
+                    values=values, errors=errors or {}, top=list(top),
+                    labels=forms.field_labels(items),
+                    ids={name: forms.element_id(items, name) for name in (errors or {})},
+                    context_lines=task_context(self.task.context, self.names),
+                    done=self.task.status != TaskStatus.OPEN)
+
+
+@router.get("/tasks/{task_id}")
+async def task_form(task_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    form = await TaskForm.load(ctx, request, session, task_id)
+    return form.page(request, forms.initial_values(form.items))
+
+
+@router.post("/tasks/{task_id}")
+async def task_submit(task_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    data = await checked_form(request, ctx, session)
+    form = await TaskForm.load(ctx, request, session, task_id)
+    values = forms.submitted_values(form.items, data)
+    case_url = f"/console/cases/{form.task.case_id}"
+    try:
+        await task_service.complete(ctx, session.user, task_id, forms.to_payload(form.items, data),
+                                    client_address(request))
+    except ApiError as exc:
+        if exc.code == "task_already_done":
+            return see_other(f"{case_url}?notice=done")
+        if exc.code == "case_closed":
+            return see_other(f"{case_url}?notice=closed")
+        if exc.code == "invalid_payload":
+            errors, loose = forms.place_errors(form.items, exc.details)
+            if not errors and not loose:
+                loose = [exc.message]
+            return form.page(request, values, errors, loose, status=422)
+        if exc.status in (401, 403, 404):
+            raise
+        # the workflow or the worker is out of reach: keep what was typed, say what to do
+        return form.page(request, values, top=[exc.message], status=exc.status)
+    return see_other(f"{case_url}?notice=submitted")

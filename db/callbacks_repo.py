@@ -1,0 +1,57 @@
+"""The dedupe record of agency callbacks: one row per callback id, claimed before signalling."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import asyncpg
+
+from db.queries import sql
+
+STALE_CLAIM_SECONDS = 60.0
+"""A claim never followed by a signal for this long is abandoned (the API died mid-way)."""
+
+
+class Claim(StrEnum):
+    NEW = "new"  # this request must signal the workflow
+    DUPLICATE = "duplicate"  # signalled already (or being signalled right now): do nothing
+    CONFLICT = "conflict"  # the same callback id with another agency, kind or body
+
+
+async def claim_callback(
+    conn: asyncpg.Connection,
+    *,
+    callback_id: str,
+    agency: str,
+    kind: str,
+    workflow_id: str,
+    body: dict[str, Any],
+) -> Claim:
+    """Insert the callback's row; say whether this request is the one that signals."""
+    for _ in range(3):  # a row released by a concurrent failed attempt: insert again
+        if await conn.fetchval(
+            sql("insert_callback"), callback_id, agency, kind, workflow_id, body
+        ):
+            return Claim.NEW
+        row = await conn.fetchrow(sql("get_callback"), callback_id)
+        if row is None:
+            continue
+        if (row["agency"], row["kind"], row["body"]) != (agency, kind, body):
+            return Claim.CONFLICT
+        if row["signalled_at"] is None and await conn.fetchval(
+            sql("reclaim_stale_callback"), callback_id, STALE_CLAIM_SECONDS
+        ):
+            return Claim.NEW
+        return Claim.DUPLICATE
+    return Claim.DUPLICATE
+
+
+async def mark_signalled(conn: asyncpg.Connection, *, callback_id: str) -> None:
+    """The workflow has the callback: the row now dedupes for good."""
+    await conn.execute(sql("mark_callback_signalled"), callback_id)
+
+
+async def release_callback(conn: asyncpg.Connection, *, callback_id: str) -> None:
+    """The signal failed: forget the callback so the agency's retry is treated as new."""
+    await conn.execute(sql("release_callback"), callback_id)

@@ -1,0 +1,224 @@
+"""Cases: the intake registry (report id → case) and the read model the workflows project."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel
+
+from db.queries import sql
+from domain.case import CaseEvent, CaseSyncInput
+
+
+class ReportRecord(BaseModel):
+    """The registry row that binds a discovery report to its case and workflow."""
+
+    report_id: str
+    case_id: uuid.UUID
+    case_number: str
+    workflow_id: str
+    channel: str
+    station_node_id: str
+    reported_by: uuid.UUID | None
+    created_at: datetime
+
+
+class CaseRecord(BaseModel):
+    """A case as the read model holds it (exact state comes from the workflow)."""
+
+    case_id: uuid.UUID
+    case_number: str
+    workflow_id: str
+    station_node_id: str
+    station_name: str
+    origin_node_id: str | None
+    origin_name: str | None
+    stage: str
+    classification: str | None
+    is_minor: bool
+    person_name: str | None
+    id_number: str | None
+    person: dict[str, Any] | None
+    overdue: bool
+    next_deadline: datetime | None
+    version: int
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+async def register_report(
+    conn: asyncpg.Connection,
+    *,
+    report_id: str,
+    channel: str,
+    station_node_id: str,
+    reported_by: uuid.UUID | None,
+    workflow_id_for: Callable[[str], str],
+) -> tuple[ReportRecord, bool]:
+    """Bind a report id to a new case number, or return the existing binding.
+
+    Returns (record, created). ``workflow_id_for`` builds the workflow id from a case number.
+    Two concurrent requests with one report id get the same record (the primary key decides).
+    """
+    existing = await conn.fetchrow(sql("get_report"), report_id)
+    if existing is not None:
+        return ReportRecord(**dict(existing)), False
+    case_number = await conn.fetchval(sql("next_case_number"))
+    row = await conn.fetchrow(
+        sql("insert_report"),
+        report_id,
+        uuid.uuid4(),
+        case_number,
+        workflow_id_for(case_number),
+        channel,
+        station_node_id,
+        reported_by,
+    )
+    if row is not None:
+        return ReportRecord(**dict(row)), True
+    existing = await conn.fetchrow(sql("get_report"), report_id)
+    assert existing is not None
+    return ReportRecord(**dict(existing)), False
+
+
+async def get_report_by_case(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> ReportRecord | None:
+    row = await conn.fetchrow(sql("get_report_by_case"), case_id)
+    return ReportRecord(**dict(row)) if row else None
+
+
+async def get_case(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> CaseRecord | None:
+    row = await conn.fetchrow(sql("get_case"), case_id)
+    return CaseRecord(**dict(row)) if row else None
+
+
+async def list_events(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> list[CaseEvent]:
+    rows = await conn.fetch(sql("list_events"), case_id)
+    return [
+        CaseEvent(
+            event_id=str(r["event_id"]),
+            at=r["occurred_at"],
+            kind=r["kind"],
+            summary=r["summary"],
+            actor=r["actor"],
+            agency=r["agency"],
+            data=r["data"],
+        )
+        for r in rows
+    ]
+
+
+async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_id: str) -> None:
+    """Write one workflow sync in a transaction; every statement is idempotent by key/version."""
+    state = data.state
+    case_id = uuid.UUID(state.case_id)
+    now = max((e.at for e in data.new_events), default=None) or datetime.now().astimezone()
+    opened_at = state.timeline[0].at if state.timeline else now
+    deadlines = [t.deadline for t in state.open_tasks]
+    async with conn.transaction():
+        await conn.execute(
+            sql("upsert_case"),
+            case_id,
+            state.case_number,
+            workflow_id,
+            state.station_node_id,
+            state.origin_node_id,
+            state.stage.value,
+            state.classification.value if state.classification else None,
+            state.person.is_minor,
+            state.person.name,
+            state.person.id_number,
+            data.person.model_dump(mode="json") if data.person else None,
+            state.overdue,
+            min(deadlines) if deadlines else None,
+            state.version,
+            opened_at,
+            now if data.closed else None,
+        )
+        if state.version > 0:
+            await conn.execute(
+                "UPDATE cases SET updated_at = $2 WHERE case_id = $1 AND version = $3",
+                case_id,
+                now,
+                state.version,
+            )
+        for ev in data.new_events:
+            await conn.execute(
+                sql("insert_event"),
+                uuid.UUID(ev.event_id),
+                case_id,
+                ev.at,
+                ev.kind,
+                ev.summary,
+                ev.actor,
+                ev.agency,
+                ev.data,
+            )
+        for done in data.closed_tasks:
+            await conn.execute(
+                sql("complete_task"), uuid.UUID(done.task_id), done.at, done.actor.username
+            )
+        for task_id in data.cancelled_tasks:
+            await conn.execute(sql("cancel_task"), uuid.UUID(task_id), now)
+        for task in state.open_tasks:
+            await conn.execute(
+                sql("insert_task"),
+                uuid.UUID(task.task_id),
+                case_id,
+                task.kind.value,
+                task.assignee.node_id,
+                task.assignee.role.value,
+                task.context,
+                task.opened_at,
+                task.deadline,
+                task.overdue,
+                None,
+            )
+
+
+class CaseListRow(BaseModel):
+    """One line of a case list (the read model, with the names of the station and origin)."""
+
+    case_id: uuid.UUID
+    case_number: str
+    station_node_id: str
+    station_name: str
+    origin_node_id: str | None
+    origin_name: str | None
+    stage: str
+    classification: str | None
+    is_minor: bool
+    person_name: str | None
+    id_number: str | None
+    overdue: bool
+    next_deadline: datetime | None
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+async def list_cases_in_subtree(
+    conn: asyncpg.Connection,
+    *,
+    node_path: str,
+    reported_by: uuid.UUID | None,
+    stage: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[CaseListRow]:
+    """Cases whose station or origin lies in the subtree at ``node_path`` (or that
+    ``reported_by`` filed), newest change first; ``after`` is the keyset cursor."""
+    rows = await conn.fetch(
+        sql("list_cases_in_subtree"),
+        node_path,
+        reported_by,
+        stage,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+    return [CaseListRow(**dict(r)) for r in rows]

@@ -1,0 +1,76 @@
+"""What staff can do to a case at any time, as Workflow Updates validated by the workflow:
+voluntary departure, death, reclassification, transfer, care services, referrals of harmful
+behaviour, and a request for medical treatment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from domain.enums import CareService, Classification
+from domain.tasks import Actor
+
+MAX_SHORT_TRIP_FARE_FEN = 2000
+"""A short-trip fare of up to 20 yuan may be given on leaving (regulation), in fen."""
+
+
+class DepartureInput(BaseModel):
+    """自行离站: an open-rescue person leaves; protective rescue cannot end this way."""
+
+    actor: Actor
+    declaration_signed: bool = Field(description="已签署自行离站声明书（未签署视为放弃救助）")
+    fare_fen: int = Field(default=0, ge=0, le=MAX_SHORT_TRIP_FARE_FEN, description="发放短途路费（分）")
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class DeathInput(BaseModel):
+    """死亡: the records the plan expects when a person dies during the rescue."""
+
+    actor: Actor
+    died_at: datetime
+    place: str = Field(min_length=1, max_length=200, description="死亡地点")
+    cause: str = Field(min_length=1, max_length=500, description="死亡原因（医疗机构或公安认定）")
+    police_notified: bool = Field(description="已报告公安机关")
+    notes: str | None = Field(default=None, max_length=1000)
+
+
+class ReclassifyInput(BaseModel):
+    """重新甄别: the classification changes during the stay, with a reason on record."""
+
+    actor: Actor
+    classification: Classification
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class TransferInput(BaseModel):
+    """转站: the case moves, with its history, to another station."""
+
+    actor: Actor
+    to_station_node_id: str | None = Field(default=None, description="本市救助站编号")
+    to_external_station: str | None = Field(default=None, max_length=100, description="外地救助站名称")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CareRecordInput(BaseModel):
+    """站内服务: a service given during the stay."""
+
+    actor: Actor
+    service: CareService
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class BehaviourReferralInput(BaseModel):
+    """违法行为移交: harmful behaviour referred to police or urban management, recorded only."""
+
+    actor: Actor
+    behaviour: str = Field(min_length=1, max_length=200, description="行为（强讨恶要、损毁公共设施等）")
+    referred_to: str = Field(pattern="^(police|urban_management)$", description="移交公安或城管")
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class TreatmentRequestInput(BaseModel):
+    """送医救治: the station sends the person to the designated hospital (any stage)."""
+
+    actor: Actor
+    reason: str = Field(min_length=1, max_length=500, description="病情（敏感）")

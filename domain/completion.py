@@ -1,0 +1,76 @@
+"""Checks a task completion payload: shape (pydantic) and the domain rules of its kind.
+
+Called by the API before it sends the update (a quick 422) and by the workflow's update
+validator (the authority), so both give the same answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from domain.classification import ClassificationError, classify
+from domain.enums import TaskKind
+from domain.policy import Policy
+from domain.tasks import PAYLOAD_MODELS, RegistrationPayload, TicketVoucherPayload
+
+
+class PayloadInvalid(ValueError):
+    """The payload does not complete this kind of task; ``errors`` says where and why."""
+
+    def __init__(self, message: str, errors: list[dict[str, Any]]):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+def check_payload(kind: TaskKind, payload: dict[str, Any], *, today: date, policy: Policy) -> BaseModel:
+    """The validated payload model, or PayloadInvalid with field errors and a Chinese message."""
+    try:
+        model = PAYLOAD_MODELS[kind].model_validate(payload)
+    except ValidationError as exc:
+        errors = [
+            {"loc": [str(x) for x in e["loc"]], "msg": _message(e), "type": e["type"]}
+            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        ]
+        summary = "；".join(f"{'.'.join(e['loc']) or '表单'}：{e['msg']}" for e in errors)
+        raise PayloadInvalid(f"填写内容有误：{summary}", errors) from None
+    if isinstance(model, RegistrationPayload):
+        try:
+            classify(model.person, model.classification, today, policy)
+        except ClassificationError as exc:
+            raise PayloadInvalid(str(exc), [{"loc": ["classification"], "msg": str(exc), "type": "classification"}]) from None
+        if model.person.age_on(today) < 0:
+            msg = "出生日期不能晚于今天"
+            raise PayloadInvalid(msg, [{"loc": ["person", "birth_date"], "msg": msg, "type": "date"}])
+    if isinstance(model, TicketVoucherPayload) and model.travel_date < today:
+        msg = "乘车日期不能早于今天"
+        raise PayloadInvalid(msg, [{"loc": ["travel_date"], "msg": msg, "type": "date"}])
+    return model
+
+
+_MESSAGES = {
+    "missing": "必填",
+    "string_too_short": "不能为空",
+    "string_too_long": "内容过长",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "bool_parsing": "应为是或否",
+    "bool_type": "应为是或否",
+    "int_parsing": "应为整数",
+    "enum": "不是可选的值",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "value_error": "",
+}
+
+
+def _message(error: Any) -> str:
+    """A Chinese message for a pydantic error; our own validators already speak Chinese."""
+    text = _MESSAGES.get(error["type"])
+    if text:
+        return text
+    msg = str(error["msg"])
+    return msg.removeprefix("Value error, ")

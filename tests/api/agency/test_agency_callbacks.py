@@ -1,0 +1,350 @@
+"""Agency callbacks on the real stack: the simulators call the API, the API signals the case's
+workflow once per callback id. The receiving workflow here is a probe defined by the test (on
+its own task queue), so these tests do not depend on the case workflow's handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from temporalio import workflow
+from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RetryConfig
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from api.app import create_app
+from api.context import AppContext
+from db.pool import create_pool
+from domain.callbacks import (
+    SIGNAL_DNA_RESULT,
+    SIGNAL_HOSPITAL_DISCHARGE,
+    SIGNAL_SETTLEMENT_VOUCHER,
+    DnaResult,
+    HospitalDischarge,
+    SettlementVoucher,
+)
+from rescue.codec import data_converter
+from simulators.police import load_population
+from stack.temporal_server import TemporalDevServer, free_port
+from support import Stack
+from workflows.ids import case_workflow_id, treatment_workflow_id
+
+DNA = "/api/v1/agency/police/dna-results"
+DISCHARGES = "/api/v1/agency/hospital/discharges"
+VOUCHERS = "/api/v1/agency/hospital/settlement-vouchers"
+LI = next(p for p in load_population() if p.name == "李小明")
+NO_RETRY = RetryConfig(initial_interval_millis=50, max_retries=1, max_elapsed_time_millis=500)
+
+
+@workflow.defn(name="CallbackProbe")
+class CallbackProbe:
+    """Stands in for a case or treatment workflow: records every callback signal it gets."""
+
+    def __init__(self) -> None:
+        self._received: list[dict[str, Any]] = []
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+    @workflow.signal(name=SIGNAL_DNA_RESULT)
+    async def dna_result(self, result: DnaResult) -> None:
+        self._received.append({"kind": SIGNAL_DNA_RESULT, "callback_id": result.callback_id,
+                               "matched": result.matched})
+
+    @workflow.signal(name=SIGNAL_HOSPITAL_DISCHARGE)
+    async def discharge(self, discharge: HospitalDischarge) -> None:
+        self._received.append({"kind": SIGNAL_HOSPITAL_DISCHARGE,
+                               "callback_id": discharge.callback_id})
+
+    @workflow.signal(name=SIGNAL_SETTLEMENT_VOUCHER)
+    async def voucher(self, voucher: SettlementVoucher) -> None:
+        self._received.append({"kind": SIGNAL_SETTLEMENT_VOUCHER,
+                               "callback_id": voucher.callback_id,
+                               "amount_fen": voucher.amount_fen})
+
+    @workflow.query
+    def received(self) -> list[dict[str, Any]]:
+        return self._received
+
+
+class Probes:
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self.client = client
+        self.task_queue = task_queue
+        self.handles: list[WorkflowHandle[Any, Any]] = []
+
+    async def start(self, workflow_id: str) -> WorkflowHandle[Any, Any]:
+        handle = await self.client.start_workflow(CallbackProbe.run, id=workflow_id,
+                                                  task_queue=self.task_queue)
+        self.handles.append(handle)
+        return handle
+
+
+@pytest.fixture(scope="module")
+async def probes(stack: Stack) -> AsyncIterator[Probes]:
+    task_queue = f"callback-probe-{uuid.uuid4().hex[:8]}"
+    async with Worker(stack.client, task_queue=task_queue, workflows=[CallbackProbe],
+                      workflow_runner=UnsandboxedWorkflowRunner()):
+        probes = Probes(stack.client, task_queue)
+        yield probes
+        for handle in probes.handles:
+            try:
+                await handle.terminate()
+            except Exception:  # already closed by a test
+                pass
+
+
+def _case() -> str:
+    return f"JZ-TEST-{uuid.uuid4().hex[:10]}"
+
+
+async def _received(handle: WorkflowHandle[Any, Any], count: int,
+                    timeout: float = 20) -> list[dict[str, Any]]:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        got = await handle.query(CallbackProbe.received)
+        if len(got) >= count:
+            return got
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"probe got {got}, wanted {count} callbacks")
+        await asyncio.sleep(0.05)
+
+
+async def _deliveries(stack: Stack, agency: str, callback_id: str, count: int,
+                      timeout: float = 20) -> list[dict[str, Any]]:
+    """The simulator's finished deliveries of this callback, once there are ``count``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with httpx.AsyncClient() as http:
+        while True:
+            log = (await http.get(f"{stack.sim_url(agency)}/admin/callbacks",
+                                  headers=stack.sim_admin())).json()
+            mine = [d for d in log if d["callback_id"] == callback_id and d["outcome"] != "pending"]
+            if len(mine) >= count:
+                return mine
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"deliveries of {callback_id}: {mine}")
+            await asyncio.sleep(0.05)
+
+
+async def _audit(stack: Stack, subject: str) -> list[tuple[str, str, bool, str]]:
+    conn = await asyncpg.connect(stack.database_url)
+    try:
+        rows = await conn.fetch("SELECT username, action, allowed, detail FROM audit_log "
+                                "WHERE subject = $1 ORDER BY audit_id", subject)
+    finally:
+        await conn.close()
+    return [(r["username"], r["action"], r["allowed"], r["detail"]) for r in rows]
+
+
+async def _dedupe_row(stack: Stack, callback_id: str) -> asyncpg.Record | None:
+    conn = await asyncpg.connect(stack.database_url)
+    try:
+        return await conn.fetchrow("SELECT * FROM agency_callbacks WHERE callback_id = $1",
+                                   callback_id)
+    finally:
+        await conn.close()
+
+
+def _dna(case_number: str, **changes: Any) -> dict[str, Any]:
+    body = {"callback_id": f"dna-{uuid.uuid4().hex}", "case_number": case_number,
+            "sample_id": "S-1", "matched": False, "record": None,
+            "compared_at": datetime.now(UTC).isoformat()}
+    body.update(changes)
+    return body
+
+
+def _police(stack: Stack) -> dict[str, str]:
+    return {"X-Agency-Key": stack.settings.police_callback_key}
+
+
+async def test_dna_result_from_the_simulator_signals_once(
+    stack: Stack, probes: Probes, api: httpx.AsyncClient
+) -> None:
+    case = _case()
+    handle = await probes.start(case_workflow_id(case))
+    sim = stack.sim_url("police")
+    async with httpx.AsyncClient() as http:
+        r = await http.post(f"{sim}/dna/samples", headers={
+            "X-Api-Key": stack.settings.agency_api_key, "Idempotency-Key": f"{case}-S1"},
+            json={"case_number": case, "sample_id": f"{case}-S1", "collected_on": "2026-03-01",
+                  "collected_by": "police"})
+        assert r.status_code == 201, r.text
+        r = await http.post(f"{sim}/admin/dna/{case}-S1/result", headers=stack.sim_admin(),
+                            json={"matched": True, "id_number": LI.id_number, "repeat": 3})
+        assert r.status_code == 202, r.text
+    callback_id = r.json()["callback_id"]
+    deliveries = await _deliveries(stack, "police", callback_id, 3)
+    assert [d["status_code"] for d in deliveries] == [202, 200, 200]
+    await _received(handle, 1)
+    await asyncio.sleep(0.3)
+    assert await handle.query(CallbackProbe.received) == [
+        {"kind": SIGNAL_DNA_RESULT, "callback_id": callback_id, "matched": True}]
+    row = await _dedupe_row(stack, callback_id)
+    assert row is not None and row["signalled_at"] is not None
+    assert (row["agency"], row["kind"], row["workflow_id"]) == (
+        "police", SIGNAL_DNA_RESULT, case_workflow_id(case))
+    assert await _audit(stack, case_workflow_id(case)) == [
+        ("agency:police", "callback:dna_result", True, "accepted"),
+        ("agency:police", "callback:dna_result", True, "duplicate"),
+        ("agency:police", "callback:dna_result", True, "duplicate")]
+
+
+async def test_hospital_callbacks_from_the_simulator(stack: Stack, probes: Probes) -> None:
+    case_ref = f"{_case()}/T1"
+    handle = await probes.start(treatment_workflow_id(case_ref))
+    sim = stack.sim_url("hospital")
+    async with httpx.AsyncClient() as http:
+        r = await http.post(f"{sim}/admissions", headers={
+            "X-Api-Key": stack.settings.agency_api_key, "Idempotency-Key": case_ref},
+            json={"case_ref": case_ref, "introduction_letter_no": "JS-1", "reason": "高热"})
+        admission_no = r.json()["admission_no"]
+        admin = f"{sim}/admin/admissions/{admission_no}"
+        voucher = await http.post(f"{admin}/settlement", headers=stack.sim_admin(), json={
+            "voucher_no": f"V-{admission_no}", "repeat": 2,
+            "items": [{"description": "床位费", "amount_fen": 12000},
+                      {"description": "药费", "amount_fen": 3450}]})
+        assert voucher.status_code == 202, voucher.text
+        await _received(handle, 1)
+        discharge = await http.post(f"{admin}/discharge", headers=stack.sim_admin(),
+                                    json={"outcome": "recovered", "repeat": 2})
+        assert discharge.status_code == 202, discharge.text
+    await _deliveries(stack, "hospital", voucher.json()["callback_id"], 2)
+    await _deliveries(stack, "hospital", discharge.json()["callback_id"], 2)
+    assert await _received(handle, 2) == [
+        {"kind": SIGNAL_SETTLEMENT_VOUCHER, "callback_id": voucher.json()["callback_id"],
+         "amount_fen": 15450},
+        {"kind": SIGNAL_HOSPITAL_DISCHARGE, "callback_id": discharge.json()["callback_id"]}]
+
+
+async def test_agency_keys(stack: Stack, probes: Probes, api: httpx.AsyncClient) -> None:
+    case = _case()
+    handle = await probes.start(case_workflow_id(case))
+    body = _dna(case)
+    for headers in ({}, {"X-Agency-Key": "wrong"},
+                    {"X-Agency-Key": stack.settings.hospital_callback_key}):
+        r = await api.post(DNA, json=body, headers=headers)
+        assert (r.status_code, r.json()["code"]) == (401, "agency_unauthorized")
+    voucher = {"callback_id": "v1", "case_ref": f"{case}/T1", "admission_no": "ZY1",
+               "voucher_no": "V1", "amount_fen": 100}
+    r = await api.post(VOUCHERS, json=voucher, headers=_police(stack))
+    assert (r.status_code, r.json()["code"]) == (401, "agency_unauthorized")
+    refused = [row for row in await _audit(stack, DNA) if row[3] == "wrong key"]
+    assert refused and not refused[-1][2]
+    assert await handle.query(CallbackProbe.received) == []
+    assert await _dedupe_row(stack, body["callback_id"]) is None
+    assert (await api.post(DNA, json=body, headers=_police(stack))).status_code == 202
+
+
+async def test_unknown_case_then_retry_after_the_workflow_exists(
+    stack: Stack, probes: Probes, api: httpx.AsyncClient
+) -> None:
+    case = _case()
+    body = _dna(case)
+    r = await api.post(DNA, json=body, headers=_police(stack))
+    assert (r.status_code, r.json()["code"]) == (404, "unknown_case")
+    assert await _dedupe_row(stack, body["callback_id"]) is None
+    handle = await probes.start(case_workflow_id(case))
+    r = await api.post(DNA, json=body, headers=_police(stack))
+    assert (r.status_code, r.json()) == (202, {"status": "accepted"})
+    r = await api.post(DNA, json=body, headers=_police(stack))
+    assert (r.status_code, r.json()) == (200, {"status": "duplicate"})
+    assert [g["callback_id"] for g in await _received(handle, 1)] == [body["callback_id"]]
+
+
+async def test_concurrent_copies_signal_once(
+    stack: Stack, probes: Probes, api: httpx.AsyncClient
+) -> None:
+    case = _case()
+    handle = await probes.start(case_workflow_id(case))
+    body = _dna(case)
+    answers = await asyncio.gather(*(api.post(DNA, json=body, headers=_police(stack))
+                                     for _ in range(10)))
+    assert sorted(r.status_code for r in answers) == [200] * 9 + [202]
+    await asyncio.sleep(0.3)
+    assert len(await _received(handle, 1)) == 1
+
+
+async def test_same_callback_id_with_another_body_conflicts(
+    stack: Stack, probes: Probes, api: httpx.AsyncClient
+) -> None:
+    case = _case()
+    handle = await probes.start(case_workflow_id(case))
+    body = _dna(case)
+    assert (await api.post(DNA, json=body, headers=_police(stack))).status_code == 202
+    r = await api.post(DNA, json={**body, "matched": True}, headers=_police(stack))
+    assert (r.status_code, r.json()["code"]) == (409, "callback_conflict")
+    assert len(await _received(handle, 1)) == 1
+
+
+async def test_hospital_case_ref_must_be_a_treatment_ref(
+    stack: Stack, api: httpx.AsyncClient
+) -> None:
+    body = {"callback_id": f"d-{uuid.uuid4().hex}", "case_ref": "JZ-TEST-1", "admission_no": "ZY1",
+            "discharged_at": datetime.now(UTC).isoformat(), "outcome": "recovered"}
+    r = await api.post(DISCHARGES, json=body,
+                       headers={"X-Agency-Key": stack.settings.hospital_callback_key})
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_case_ref")
+    r = await api.post(DISCHARGES, json={**body, "case_ref": "JZ-TEST-1/T1"},
+                       headers={"X-Agency-Key": stack.settings.hospital_callback_key})
+    assert (r.status_code, r.json()["code"]) == (404, "unknown_case")
+
+
+async def test_closed_case_refuses_and_forgets(
+    stack: Stack, probes: Probes, api: httpx.AsyncClient
+) -> None:
+    case = _case()
+    handle = await probes.start(case_workflow_id(case))
+    await handle.terminate()
+    body = _dna(case)
+    r = await api.post(DNA, json=body, headers=_police(stack))
+    assert (r.status_code, r.json()["code"]) == (409, "case_closed")
+    assert await _dedupe_row(stack, body["callback_id"]) is None
+
+
+async def _post_with_temporal(stack: Stack, client: Client, body: dict[str, Any]) -> httpx.Response:
+    """POST a callback to an API app (same database) whose Temporal client is ``client``."""
+    pool = await create_pool(stack.database_url)
+    try:
+        app = create_app(stack.settings, context=AppContext(stack.settings, pool, client))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://api") as api:
+            return await api.post(DNA, json=body, headers=_police(stack))
+    finally:
+        await pool.close()
+
+
+async def test_temporal_never_reached_answers_503(stack: Stack) -> None:
+    client = await Client.connect(
+        f"127.0.0.1:{free_port()}", lazy=True, retry_config=NO_RETRY,
+        data_converter=data_converter([stack.settings.resolved_payload_key()]))
+    body = _dna(_case())
+    r = await _post_with_temporal(stack, client, body)
+    assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
+    assert await _dedupe_row(stack, body["callback_id"]) is None
+
+
+async def test_temporal_gone_forgets_the_callback(stack: Stack, tmp_path: Path) -> None:
+    """Temporal stops under a connected API: 503, and no dedupe row keeps the retry out."""
+    server = TemporalDevServer(port=free_port(), ui_port=None, db_file=None,
+                               log_file=tmp_path / "temporal.log")
+    address = await server.start()
+    try:
+        client = await Client.connect(
+            address, retry_config=NO_RETRY,
+            data_converter=data_converter([stack.settings.resolved_payload_key()]))
+    finally:
+        await server.stop()
+    body = _dna(_case())
+    r = await _post_with_temporal(stack, client, body)
+    assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
+    assert await _dedupe_row(stack, body["callback_id"]) is None
+    detail = [row[3] for row in await _audit(stack, case_workflow_id(body["case_number"]))]
+    assert detail == ["temporal_unavailable"]

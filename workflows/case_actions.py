@@ -1,0 +1,154 @@
+"""What staff may do to a case at any time (updates) and what agencies tell it (signals):
+the rules that allow each, and the record each leaves."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.callbacks import DnaResult
+    from domain.case_actions import (
+        BehaviourReferralInput,
+        CareRecordInput,
+        DeathInput,
+        DepartureInput,
+        ReclassifyInput,
+        TransferInput,
+        TreatmentRequestInput,
+    )
+    from domain.child_flows import TreatmentDischarged
+    from domain.classification import ClassificationError, classify
+    from domain.enums import CareService, CaseOutcome, Classification, Role, label
+    from domain.tasks import Actor
+    from workflows import search_attributes as sa
+    from workflows.case_runtime import ACTION_REFUSED, CaseRuntime
+
+STATION_STAFF = frozenset({Role.CASEWORKER, Role.STATION_HEAD})
+
+
+def _refuse(message: str) -> ApplicationError:
+    return ApplicationError(message, type=ACTION_REFUSED)
+
+
+def check_staff(rt: CaseRuntime, actor: Actor) -> None:
+    """Only the responsible station's caseworkers and head act on the case."""
+    if actor.role not in STATION_STAFF or actor.node_id != rt.state.station_node_id:
+        raise _refuse("只有负责本个案的救助站工作人员可以办理")
+    if rt.ending is not None or rt.state.outcome is not None:
+        raise _refuse("个案已终止，不能再办理")
+
+
+def validate_departure(rt: CaseRuntime, inp: DepartureInput) -> None:
+    check_staff(rt, inp.actor)
+    if rt.state.classification == Classification.PROTECTIVE:
+        raise _refuse("保护性救助人员不能自行离站，只能交由监护人或有关机构接领")
+
+
+def apply_departure(rt: CaseRuntime, inp: DepartureInput) -> None:
+    how = "已签署自行离站声明书" if inp.declaration_signed else "未办理手续离站，视为放弃救助"
+    fare = f"，发放短途路费{inp.fare_fen // 100}.{inp.fare_fen % 100:02d}元" if inp.fare_fen else ""
+    rt.event("left", f"自行离站：{how}{fare}", actor=inp.actor.username, fare_fen=inp.fare_fen)
+    rt.end(CaseOutcome.LEFT_VOLUNTARILY)
+
+
+def apply_death(rt: CaseRuntime, inp: DeathInput) -> None:
+    police = "已报告公安机关" if inp.police_notified else "尚未报告公安机关"
+    rt.event("died", f"受助人员死亡（{inp.place}），原因：{inp.cause}；{police}；已制作终止救助通知书",
+             actor=inp.actor.username, died_at=inp.died_at.isoformat())
+    rt.end(CaseOutcome.DIED)
+
+
+def validate_reclassify(rt: CaseRuntime, inp: ReclassifyInput) -> None:
+    check_staff(rt, inp.actor)
+    if rt.person is None:
+        raise _refuse("尚未入站登记，不能重新甄别")
+    try:
+        classify(rt.person, inp.classification, rt.policy.local_date(workflow.now()), rt.policy)
+    except ClassificationError as exc:
+        raise _refuse(str(exc)) from None
+
+
+def apply_reclassify(rt: CaseRuntime, inp: ReclassifyInput) -> None:
+    old = rt.state.classification
+    rt.state.classification = inp.classification
+    rt.event("reclassified", f"重新甄别：{label(old) if old else '未分类'} → {label(inp.classification)}（{inp.reason}）",
+             actor=inp.actor.username)
+    workflow.upsert_search_attributes([sa.CLASSIFICATION.value_set(inp.classification.value)])
+
+
+def validate_transfer(rt: CaseRuntime, inp: TransferInput) -> None:
+    check_staff(rt, inp.actor)
+    if bool(inp.to_station_node_id) == bool(inp.to_external_station):
+        raise _refuse("请填写转入的本市救助站或外地救助站（二选一）")
+    if inp.to_station_node_id == rt.state.station_node_id:
+        raise _refuse("转入站与当前救助站相同")
+
+
+def apply_transfer(rt: CaseRuntime, inp: TransferInput) -> None:
+    if inp.to_external_station:
+        rt.event("transferred_out", f"转外地救助站：{inp.to_external_station}（{inp.reason}）",
+                 actor=inp.actor.username)
+        rt.end(CaseOutcome.TRANSFERRED_OUT)
+        return
+    assert inp.to_station_node_id is not None
+    old = rt.state.station_node_id
+    rt.state.station_node_id = inp.to_station_node_id
+    rt.reassign(old, inp.to_station_node_id)
+    rt.event("transferred", f"个案转至{inp.to_station_node_id}（{inp.reason}），历史记录随案转移",
+             actor=inp.actor.username, from_station=old, to_station=inp.to_station_node_id)
+    workflow.upsert_search_attributes([sa.NODE.value_set(inp.to_station_node_id)])
+
+
+def validate_care(rt: CaseRuntime, inp: CareRecordInput) -> None:
+    check_staff(rt, inp.actor)
+    if inp.service == CareService.SKILLS_TRAINING:
+        age = rt.state.person.age
+        if not rt.state.person.is_minor or age is None or age < 14:
+            raise _refuse("技能培训面向14周岁以上的未成年人")
+
+
+def apply_care(rt: CaseRuntime, inp: CareRecordInput) -> None:
+    rt.event("care", f"站内服务：{label(inp.service)}" + (f"（{inp.notes}）" if inp.notes else ""),
+             actor=inp.actor.username, service=inp.service.value)
+
+
+def apply_referral(rt: CaseRuntime, inp: BehaviourReferralInput) -> None:
+    to = "公安机关" if inp.referred_to == "police" else "城管部门"
+    rt.event("behaviour_referred", f"行为“{inp.behaviour}”已移交{to}处理（仅记录）",
+             actor=inp.actor.username, agency=inp.referred_to)
+
+
+def validate_treatment(rt: CaseRuntime, inp: TreatmentRequestInput) -> None:
+    check_staff(rt, inp.actor)
+    if rt.state.in_hospital:
+        raise _refuse("受助人员正在住院救治")
+
+
+def on_dna_result(rt: CaseRuntime, result: DnaResult) -> None:
+    """A DNA comparison: a match waits for family verification; a duplicate changes nothing."""
+    if result.callback_id in rt._seen_callbacks:
+        return
+    rt._seen_callbacks.add(result.callback_id)
+    if result.matched and result.record is not None:
+        if rt.state.identity_known:
+            rt.event("dna_match_late", "DNA比对成功（身份已查明，仅记录）", agency="police")
+            return
+        rt.dna_matches.append(result.record)
+        rt.event("dna_matched", "DNA比对成功，待联系核实家属", agency="police", sample_id=result.sample_id)
+    else:
+        rt.event("dna_no_match", "DNA比对暂无匹配，继续寻亲", agency="police", sample_id=result.sample_id)
+
+
+def on_discharged(rt: CaseRuntime, discharged: TreatmentDischarged) -> None:
+    if discharged.episode in rt.discharges:
+        return
+    rt.discharges[discharged.episode] = discharged
+    rt.state.in_hospital = False
+    if discharged.outcome.value == "not_admitted":
+        rt.event("not_admitted", "定点医院未收治，请救助站另行安排救治", agency="hospital")
+    elif discharged.outcome.value == "died":
+        rt.event("died", "受助人员在院死亡（医院通知），已制作终止救助通知书", agency="hospital")
+        rt.end(CaseOutcome.DIED)
+    else:
+        rt.event("back_from_hospital", f"第{discharged.episode}次救治结束，出院", agency="hospital")

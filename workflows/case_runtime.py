@@ -1,0 +1,345 @@
+"""The mechanics every step of a case uses: state, timeline, read-model sync, human tasks.
+
+Deterministic workflow code: time from ``workflow.now()``, ids from ``workflow.uuid4()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.agencies import (
+        AGENCY_OF,
+        AGENCY_REFUSED,
+        NOTIFY,
+        RESOLVE_SUPERVISOR,
+        SYNC_CASE,
+        Notification,
+        SupervisorQuery,
+        label_of_call,
+    )
+    from domain.case import (
+        CaseEvent,
+        CaseState,
+        CaseSyncInput,
+        CompleteTaskInput,
+        RescueCaseInput,
+        TaskCompletion,
+    )
+    from domain.completion import PayloadInvalid, check_payload
+    from domain.enums import CaseOutcome, Stage, TaskKind, label
+    from domain.person import PersonDetails
+    from domain.policy import Policy
+    from domain.tasks import Assignee, CaseTask
+    from workflows import search_attributes as sa
+
+TASK_NOT_FOUND = "TaskNotFound"
+TASK_ALREADY_DONE = "TaskAlreadyDone"
+TASK_NOT_YOURS = "TaskNotYours"
+INVALID_PAYLOAD = "InvalidPayload"
+ACTION_REFUSED = "ActionRefused"
+"""An update on the case (departure, transfer…) that the rules do not allow now."""
+
+PATCH_SUPERVISION = "supervision-on-overdue"
+"""Escalation opens a supervision task and a notification (cases from before only flag)."""
+
+_STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+
+
+class CaseRuntime:
+    """State of one case and the moves that change it; owned by RescueCaseWorkflow."""
+
+    def __init__(self, inp: RescueCaseInput):
+        self.input = inp
+        self._init_common(
+            policy=inp.policy,
+            state=CaseState(case_id=inp.case_id, case_number=inp.case_number, stage=Stage.ADMISSION,
+                            station_node_id=inp.station_node_id, policy_name=inp.policy.name),
+        )
+
+    def _init_common(self, *, policy: Policy, state: CaseState) -> None:
+        self.policy = policy
+        self.state = state
+        self.person: PersonDetails | None = None
+        self._open: dict[str, CaseTask] = {}
+        self._done: set[str] = set()
+        self._completions: dict[str, TaskCompletion] = {}
+        self._consumed: set[str] = set()
+        self._unsynced: list[CaseEvent] = []
+        self._closed_tasks: list[TaskCompletion] = []
+        self._withdrawn: set[str] = set()
+        self._cancelled: list[str] = []
+        self._supervised: dict[str, str] = {}
+        """Overdue task id → its supervision task id (withdrawn when the task is done)."""
+        self.ending: CaseOutcome | None = None
+        """Set by an update (departure, death, transfer out) to end the case wherever it is."""
+        self.background: list[asyncio.Task[Any]] = []
+        self.last_refusal: str | None = None
+        """Message of the last agency refusal (shown to whoever must act on it)."""
+        self.dna_matches: list[Any] = []
+        """Household records of DNA matches (signalled), waiting for family verification."""
+        self.dna_samples: set[str] = set()
+        self.dna_collection: asyncio.Task[None] | None = None
+        """A minor's sample collection; the return home waits for it."""
+        self._seen_callbacks: set[str] = set()
+        self.discharges: dict[int, Any] = {}
+        """Treatment episode → its discharge (TreatmentDischarged), signalled by the episode."""
+        self.busy = True
+        """False while the case waits for a person or a timer: a completion has settled."""
+
+    # --- timeline and read model -------------------------------------------------------
+
+    def event(self, kind: str, summary: str, *, actor: str | None = None,
+              agency: str | None = None, **data: Any) -> None:
+        ev = CaseEvent(event_id=str(workflow.uuid4()), at=workflow.now(), kind=kind,
+                       summary=summary, actor=actor, agency=agency, data=data)
+        self.state.timeline.append(ev)
+        self._unsynced.append(ev)
+
+    async def sync(self, *, closed: bool = False) -> None:
+        """Project the state into PostgreSQL; the version makes a late retry harmless."""
+        self.state.version += 1
+        self.state.open_tasks = list(self._open.values())
+        self.state.overdue = any(t.overdue for t in self._open.values())
+        # The timeline travels as new events only: the full list would make every sync (and the
+        # history) grow with the case's age.
+        # Take the pending changes before awaiting: another step (an update handler, a side
+        # task) may record more while this sync is in flight; those go with the next sync.
+        events, closed_tasks, cancelled = self._take_pending()
+        data = CaseSyncInput(state=self.state.model_copy(update={"timeline": self.state.timeline[:1]}),
+                             person=self.person, new_events=events,
+                             closed_tasks=closed_tasks, cancelled_tasks=cancelled,
+                             closed=closed)
+        await workflow.execute_activity(
+            SYNC_CASE, data, start_to_close_timeout=timedelta(seconds=30), retry_policy=_STORE_RETRY
+        )
+
+    def _take_pending(self) -> tuple[list[CaseEvent], list[TaskCompletion], list[str]]:
+        pending = (self._unsynced, self._closed_tasks, self._cancelled)
+        self._unsynced, self._closed_tasks, self._cancelled = [], [], []
+        return pending
+
+    def set_stage(self, stage: Stage) -> None:
+        self.state.stage = stage
+        self.event("stage", f"进入{label(stage)}阶段", stage=stage.value)
+        self._upsert_search_attributes()
+
+    def _upsert_search_attributes(self) -> None:
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.STAGE.value_set(self.state.stage.value),
+            sa.OVERDUE.value_set(any(t.overdue for t in self._open.values())),
+        ]
+        if self.state.classification:
+            updates.append(sa.CLASSIFICATION.value_set(self.state.classification.value))
+        workflow.upsert_search_attributes(updates)
+
+    def agency_call(self) -> dict[str, Any]:
+        """Options of an activity that calls an agency: timeout and retries from the policy."""
+        return {
+            "start_to_close_timeout": self.policy.agency_call_timeout,
+            "retry_policy": RetryPolicy(
+                initial_interval=timedelta(seconds=1),
+                backoff_coefficient=2.0,
+                maximum_interval=self.policy.agency_retry_max_interval,
+            ),
+        }
+
+    # --- human tasks --------------------------------------------------------------------
+
+    async def task(self, kind: TaskKind, assignee: Assignee, **context: Any) -> TaskCompletion:
+        """Open a task, wait for its completion, escalate (not fail) each missed deadline."""
+        task = await self.open_task(kind, assignee, **context)
+        done = await self.await_task(task)
+        if done is None:
+            # Only the end of the case withdraws a task awaited this way: stop this step.
+            raise asyncio.CancelledError(f"task {task.task_id} withdrawn")
+        return done
+
+    async def open_task(self, kind: TaskKind, assignee: Assignee, *,
+                        deadline: timedelta | None = None, **context: Any) -> CaseTask:
+        """Put a task in its assignee's inbox (synced before returning)."""
+        now = workflow.now()
+        task = CaseTask(task_id=str(workflow.uuid4()), case_id=self.state.case_id, kind=kind,
+                        assignee=assignee, opened_at=now,
+                        deadline=now + (deadline or self.policy.deadline_for(kind)), context=context)
+        self._open[task.task_id] = task
+        self.event("task_opened", f"新任务：{label(kind)}（{label(assignee.role)}办理）",
+                   task_id=task.task_id, task_kind=kind.value, assignee_node=assignee.node_id)
+        await self.sync()
+        return task
+
+    async def await_task(self, task: CaseTask, *, expire: bool = False) -> TaskCompletion | None:
+        """Wait for a completion. A missed deadline escalates and the wait goes on, or, with
+        ``expire``, ends the wait (None). A withdrawn task also answers None."""
+        kind = task.kind
+        wait: timedelta = task.deadline - workflow.now()
+        while True:
+            self.busy = False
+            try:
+                await workflow.wait_condition(
+                    lambda: task.task_id in self._completions or task.task_id in self._withdrawn,
+                    timeout=max(wait, timedelta(milliseconds=1)))
+                break
+            except asyncio.CancelledError:
+                # The step waiting for it was stopped (the case moved on or ended).
+                self._withdraw_now(task.task_id, "个案已进入下一步")
+                raise
+            except TimeoutError:
+                self.busy = True
+                if expire:
+                    await self.withdraw(task.task_id, "已超过期限")
+                    return None
+                task.overdue = True
+                wait = self.policy.escalation_repeat
+                self.event("task_overdue", f"任务“{label(kind)}”已超过办理期限，已提请上级督办",
+                           task_id=task.task_id, escalate_from=task.assignee.node_id)
+                self._upsert_search_attributes()
+                if workflow.patched(PATCH_SUPERVISION):
+                    await self._supervise(task)
+                await self.sync()
+        self.busy = True
+        if task.task_id in self._withdrawn:
+            return None
+        done = self._completions.pop(task.task_id)
+        del self._open[task.task_id]
+        self._done.add(task.task_id)
+        self._consumed.add(task.task_id)
+        self._closed_tasks.append(done)
+        self.event("task_completed", f"{done.actor.shown_as}完成任务：{label(kind)}",
+                   actor=done.actor.username, task_id=task.task_id)
+        supervision = self._supervised.pop(task.task_id, None)
+        if supervision is not None and supervision in self._open:
+            self._withdraw_now(supervision, "原任务已办结")
+        self._upsert_search_attributes()
+        await self.sync()
+        return done
+
+    def _withdraw_now(self, task_id: str, reason: str) -> None:
+        task = self._open.pop(task_id, None)
+        if task is None:
+            return
+        self._withdrawn.add(task_id)
+        self._cancelled.append(task_id)
+        self.event("task_withdrawn", f"任务“{label(task.kind)}”已撤销：{reason}", task_id=task_id)
+
+    async def withdraw(self, task_id: str, reason: str) -> None:
+        """Take a task out of its inbox (the case moved on); its waiter gets None."""
+        self._withdraw_now(task_id, reason)
+        await self.sync()
+
+    async def withdraw_all(self, reason: str) -> None:
+        for task_id in list(self._open):
+            self._withdraw_now(task_id, reason)
+        await self.sync()
+
+    async def _supervise(self, task: CaseTask) -> None:
+        """First escalation of a task: the supervising level gets a task and a notification."""
+        if task.task_id in self._supervised or task.kind == TaskKind.SUPERVISION:
+            return
+        supervisor = await workflow.execute_activity(
+            RESOLVE_SUPERVISOR, SupervisorQuery(node_id=task.assignee.node_id, role=task.assignee.role,
+                                                station_node_id=self.state.station_node_id),
+            result_type=Assignee, start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_STORE_RETRY)
+        now = workflow.now()
+        sup = CaseTask(task_id=str(workflow.uuid4()), case_id=self.state.case_id,
+                       kind=TaskKind.SUPERVISION, assignee=supervisor, opened_at=now,
+                       deadline=now + self.policy.deadline_for(TaskKind.SUPERVISION),
+                       context={"overdue_task_id": task.task_id, "overdue_kind": task.kind.value,
+                                "overdue_assignee_node": task.assignee.node_id})
+        self._open[sup.task_id] = sup
+        self._supervised[task.task_id] = sup.task_id
+        self.background.append(asyncio.create_task(self._await_supervision(sup)))
+        await workflow.execute_activity(
+            NOTIFY, Notification(notification_id=sup.task_id, node_id=supervisor.node_id,
+                                 role=supervisor.role, case_id=self.state.case_id,
+                                 message=f"个案{self.state.case_number}的任务“{label(task.kind)}”已超期，请督办"),
+            start_to_close_timeout=timedelta(seconds=30), retry_policy=_STORE_RETRY)
+
+    async def _await_supervision(self, sup: CaseTask) -> None:
+        done = await self.await_task(sup)
+        if done is not None:
+            self.event("supervised", f"{done.actor.shown_as}督办：{done.payload.get('action_taken', '')}",
+                       actor=done.actor.username)
+            await self.sync()
+
+    async def call(self, activity: str, arg: Any, result_type: type[Any] | None = None) -> Any:
+        """Call an agency with the policy's timeout and retries. Faults are retried for as long
+        as it takes (operators see the failing call); a refusal is recorded on the timeline and
+        answers None, so the caller takes the case's other way instead of failing it."""
+        try:
+            return await workflow.execute_activity(activity, arg, result_type=result_type,
+                                                   **self.agency_call())
+        except ActivityError as exc:
+            cause = exc.cause
+            if not (isinstance(cause, ApplicationError) and cause.type == AGENCY_REFUSED):
+                raise
+            self.last_refusal = cause.message
+            agency = AGENCY_OF.get(activity)
+            self.event("agency_refused", f"{label_of_call(activity)}被拒绝：{cause.message}",
+                       agency=agency, activity=activity)
+            return None
+
+    async def store(self, activity: str, arg: Any, result_type: type[Any] | None = None) -> Any:
+        """Call a database activity (retried until PostgreSQL answers)."""
+        return await workflow.execute_activity(activity, arg, result_type=result_type,
+                                               start_to_close_timeout=timedelta(seconds=30),
+                                               retry_policy=_STORE_RETRY)
+
+    def end(self, outcome: CaseOutcome) -> None:
+        """Ask the case to end wherever it is (the lifecycle stops its steps and closes)."""
+        if self.ending is None:
+            self.ending = outcome
+
+    def validate_completion(self, inp: CompleteTaskInput) -> None:
+        """Reject a completion before it enters history: right task, right person, right payload."""
+        task = self._open.get(inp.task_id)
+        if task is None or inp.task_id in self._completions:
+            if inp.task_id in self._withdrawn:
+                raise ApplicationError("该任务已撤销，无需办理", type=TASK_ALREADY_DONE)
+            if inp.task_id in self._done or inp.task_id in self._completions:
+                raise ApplicationError("该任务已经办结，不能重复提交", type=TASK_ALREADY_DONE)
+            raise ApplicationError("本个案没有这个待办任务", type=TASK_NOT_FOUND)
+        if (inp.actor.node_id, inp.actor.role) != (task.assignee.node_id, task.assignee.role):
+            raise ApplicationError("该任务不属于您所在单位和岗位", type=TASK_NOT_YOURS)
+        try:
+            check_payload(task.kind, inp.payload, today=self.policy.local_date(workflow.now()), policy=self.policy)
+        except PayloadInvalid as exc:
+            raise ApplicationError(exc.message, {"errors": exc.errors}, type=INVALID_PAYLOAD) from None
+
+    def accept_completion(self, inp: CompleteTaskInput) -> None:
+        task = self._open[inp.task_id]
+        self._completions[inp.task_id] = TaskCompletion(
+            task_id=inp.task_id, kind=task.kind, actor=inp.actor, payload=inp.payload,
+            at=workflow.now())
+
+    async def settled(self, task_id: str) -> None:
+        """Wait until the case consumed the completion and reached its next waiting point."""
+        try:
+            await workflow.wait_condition(
+                lambda: task_id in self._consumed and not self.busy,
+                timeout=self.policy.update_settle_timeout,
+            )
+        except TimeoutError:
+            pass  # the case is still busy (an agency call retrying): answer what we know
+
+    def open_tasks(self) -> list[CaseTask]:
+        return list(self._open.values())
+
+    def reassign(self, old_node: str, new_node: str) -> None:
+        """Transfer: open tasks of the old station go to the new one (synced by the caller)."""
+        for task in self._open.values():
+            if task.assignee.node_id == old_node:
+                task.assignee = task.assignee.model_copy(update={"node_id": new_node})
+
+    def snapshot(self) -> CaseState:
+        state = self.state.model_copy(deep=True)
+        state.open_tasks = list(self._open.values())
+        state.overdue = any(t.overdue for t in self._open.values())
+        return state

@@ -1,0 +1,111 @@
+"""Return home (返乡) and handover (交接): voucher and ticket through the green channel, an
+escort for protective and assisting rescue, boarding confirmed by transport, a handover
+receipt from the origin, and the follow-up workflow started for the origin community."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain.agencies import EXCHANGE_TICKET, TicketExchangeInput
+    from domain.case import TicketInfo
+    from domain.child_flows import FollowUpInput
+    from domain.enums import Classification, Role, Stage, TaskKind
+    from domain.tasks import (
+        Assignee,
+        BoardingConfirmationPayload,
+        HandoverReceiptPayload,
+        ReturnEscortPayload,
+        TicketVoucherPayload,
+    )
+    from workflows.case_runtime import CaseRuntime
+    from workflows.follow_up_workflow import FollowUpWorkflow
+    from workflows.ids import follow_up_workflow_id
+
+
+async def go_home(rt: CaseRuntime) -> None:
+    """From the voucher to the handover; a refused voucher or a missed train starts over."""
+    rt.set_stage(Stage.RETURN_HOME)
+    if rt.dna_collection is not None and not rt.dna_collection.done():
+        rt.event("waiting_dna", "未成年人返乡前须完成DNA采样入库，等待公安采样")
+        await rt.sync()
+        rt.busy = False
+        await rt.dna_collection
+        rt.busy = True
+    caseworker = Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER)
+    refusal: str | None = None
+    attempt = 0
+    while True:
+        attempt += 1
+        done = await rt.task(TaskKind.TICKET_VOUCHER, caseworker,
+                             origin_address=rt.state.origin_address, previous_refusal=refusal)
+        voucher = TicketVoucherPayload.model_validate(done.payload)
+        number = f"HP{rt.state.case_number}-{attempt}"
+        rt.event("voucher_issued", f"开具换票凭证 {number}，目的地{voucher.destination}",
+                 actor=done.actor.username, voucher_number=number)
+        ticket = await rt.call(EXCHANGE_TICKET, TicketExchangeInput(
+            case_id=rt.state.case_id, voucher_number=number, passenger_name=rt.state.person.name,
+            destination=voucher.destination, travel_date=voucher.travel_date), TicketInfo)
+        if ticket is None:
+            refusal = rt.last_refusal
+            rt.event("ticket_refused", f"车站拒绝换票：{refusal}", agency="transport")
+            continue
+        rt.state.ticket = ticket
+        rt.event("ticket_exchanged",
+                 f"绿色通道换票成功：{ticket.train or ''} 车票 {ticket.ticket_number}，{ticket.travel_date}",
+                 agency="transport", ticket_number=ticket.ticket_number)
+        needs_escort = voucher.escort_required or rt.state.classification in (
+            Classification.PROTECTIVE, Classification.ASSISTING)
+        if needs_escort:
+            escort_done = await rt.task(TaskKind.RETURN_ESCORT, caseworker, ticket=ticket.ticket_number,
+                                        travel_date=ticket.travel_date)
+            escort = ReturnEscortPayload.model_validate(escort_done.payload)
+            rt.event("return_escort", f"安排{escort.escorts}护送返乡", actor=escort_done.actor.username)
+        boarding_done = await rt.task(
+            TaskKind.BOARDING_CONFIRMATION,
+            Assignee(node_id=rt.input.agencies.transport, role=Role.TRANSPORT),
+            ticket=ticket.ticket_number, train=ticket.train, travel_date=ticket.travel_date,
+            escorted=needs_escort)
+        boarding = BoardingConfirmationPayload.model_validate(boarding_done.payload)
+        if boarding.boarded:
+            rt.event("boarded", "车站确认已通过绿色通道上车", agency="transport",
+                     actor=boarding_done.actor.username)
+            break
+        refusal = f"未乘车：{boarding.notes or '原因未说明'}"
+        rt.event("not_boarded", refusal, agency="transport", actor=boarding_done.actor.username)
+    await hand_over(rt)
+
+
+async def hand_over(rt: CaseRuntime) -> None:
+    """The origin receives the person: its community liaison in this city, or the station
+    records the receipt from a locality outside the network. Then follow-up begins."""
+    rt.set_stage(Stage.HANDOVER)
+    in_network = rt.state.origin_node_id is not None
+    assignee = (Assignee(node_id=rt.state.origin_node_id, role=Role.LIAISON) if in_network
+                else Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER))
+    ticket = rt.state.ticket
+    done = await rt.task(TaskKind.HANDOVER_RECEIPT, assignee,
+                         destination=ticket.destination if ticket else None,
+                         travel_date=ticket.travel_date if ticket else None,
+                         train=ticket.train if ticket else None,
+                         origin_address=rt.state.origin_address)
+    receipt = HandoverReceiptPayload.model_validate(done.payload)
+    where = "流出地社区" if in_network else f"外地（{rt.state.origin_address or '流出地'}）"
+    rt.event("handed_over", f"{where}已接收（{receipt.relationship}），交接日期{receipt.received_on}",
+             actor=done.actor.username)
+    if not in_network:
+        rt.event("follow_up_elsewhere", "流出地不在本市救助网络内，随访由流出地负责")
+        return
+    assert rt.state.origin_node_id is not None
+    await workflow.start_child_workflow(
+        FollowUpWorkflow.run,
+        FollowUpInput(case_id=rt.state.case_id, case_number=rt.state.case_number,
+                      community_node_id=rt.state.origin_node_id,
+                      station_node_id=rt.state.station_node_id, person_name=rt.state.person.name,
+                      id_number=rt.state.person.id_number, policy=rt.policy,
+                      last_family_contact_at=workflow.now()),
+        id=follow_up_workflow_id(rt.state.case_number),
+        parent_close_policy=ParentClosePolicy.ABANDON,
+    )
+    rt.event("follow_up_handed", "已交由流出地社区跟踪随访")

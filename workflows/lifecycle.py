@@ -1,0 +1,52 @@
+"""The case's life (v2): discovery → admission → identity search (and stay) → return home →
+handover, interruptible at any time by departure, death or a transfer out of the city."""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.enums import CaseOutcome, Stage, label
+    from workflows.admission import admit
+    from workflows.case_runtime import CaseRuntime
+    from workflows.discovery import discover
+    from workflows.going_home import go_home
+    from workflows.stay import search_identity
+
+
+async def _path(rt: CaseRuntime) -> None:
+    await discover(rt)
+    if rt.ending is not None:
+        return
+    if not await admit(rt):
+        return
+    await search_identity(rt)
+    await go_home(rt)
+    rt.end(CaseOutcome.RETURNED_HOME)
+
+
+async def run_lifecycle(rt: CaseRuntime) -> CaseOutcome:
+    """Run the path until it ends by itself or an update ends the case; then close it."""
+    path = asyncio.create_task(_path(rt))
+    ended = asyncio.create_task(workflow.wait_condition(lambda: rt.ending is not None))
+    await workflow.wait([path, ended], return_when=asyncio.FIRST_COMPLETED)
+    if path.done():
+        path.result()  # surface a bug as a workflow task failure, to be fixed and replayed
+    else:
+        path.cancel()
+        try:
+            await path
+        except asyncio.CancelledError:
+            pass
+    ended.cancel()
+    for task in rt.background:
+        task.cancel()
+    outcome = rt.ending or CaseOutcome.RETURNED_HOME
+    rt.state.outcome = outcome
+    await rt.withdraw_all(f"个案终止（{label(outcome)}）")
+    rt.set_stage(Stage.CLOSED)
+    rt.event("closed", f"个案办结：{label(outcome)}", outcome=outcome.value)
+    await rt.sync(closed=True)
+    return outcome

@@ -1,0 +1,201 @@
+"""The stay and the identity search (身源查询、寻亲): household lookups at intervals, the
+family-search notice, the DNA of every minor, verification of a found family, and long-term
+stay placement when the stay limit passes without identity."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.agencies import (
+        LOOKUP_HOUSEHOLD,
+        PUBLISH_FAMILY_SEARCH_NOTICE,
+        SUBMIT_DNA_SAMPLE,
+        DnaSampleInput,
+        DnaSubmission,
+        FamilySearchNotice,
+        HouseholdLookupInput,
+        HouseholdLookupResult,
+        HouseholdRecord,
+    )
+    from domain.enums import Role, Stage, TaskKind, label
+    from domain.tasks import (
+        Assignee,
+        DnaSamplePayload,
+        FamilyVerificationPayload,
+        IdentityConfirmationPayload,
+        LongTermPlacementPayload,
+    )
+    from workflows.case_runtime import CaseRuntime
+
+
+PATCH_DNA_FOR_EVERY_MINOR = "dna-for-every-minor"
+"""Cases from before sampled only minors whose identity stayed unknown."""
+
+
+def _caseworker(rt: CaseRuntime) -> Assignee:
+    return Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER)
+
+
+async def _lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
+    person = rt.person
+    assert person is not None
+    if not (person.name or person.id_number):
+        return None
+    result = await rt.call(LOOKUP_HOUSEHOLD, HouseholdLookupInput(
+        case_id=rt.state.case_id, request_id=f"{rt.state.case_number}:household:{attempt}",
+        name=person.name, id_number=person.id_number, birth_date=person.known_birth_date(),
+        sex=person.sex), HouseholdLookupResult)
+    if result is None:
+        return None  # refused: recorded on the timeline; the search goes on
+    if not result.found or result.record is None:
+        rt.event("identity_not_found", f"公安户籍查询（第{attempt}次）：未查到匹配的户籍信息", agency="police")
+        return None
+    return result.record
+
+
+def _accept_identity(rt: CaseRuntime, record: HouseholdRecord, how: str) -> None:
+    assert rt.person is not None
+    rt.person = rt.person.model_copy(update={"id_number": record.id_number, "name": record.name})
+    rt.state.person.id_number = record.id_number
+    rt.state.person.name = record.name
+    rt.state.person.household_address = record.household_address
+    rt.state.origin_node_id = record.community_node_id
+    rt.state.origin_address = record.household_address
+    rt.state.identity_known = True
+    rt.event("identity_found", how, agency="police", origin_node_id=record.community_node_id)
+
+
+async def search_identity(rt: CaseRuntime) -> None:
+    """Returns when the origin is known: found by police at once, verified after a DNA match
+    or a later lookup, or recorded by the caseworker. Runs as long as it takes."""
+    rt.set_stage(Stage.IDENTITY_SEARCH)
+    await rt.sync()
+    minor = rt.state.person.is_minor
+    every_minor = minor and workflow.patched(PATCH_DNA_FOR_EVERY_MINOR)
+    if every_minor:
+        # Every minor is sampled for the anti-trafficking DNA database, identified or not;
+        # the return home waits for the submission (going_home).
+        rt.dna_collection = asyncio.create_task(_collect_dna(rt))
+        rt.background.append(rt.dna_collection)
+    record = await _lookup(rt, 1)
+    if record is not None:
+        _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
+        return
+    side = [asyncio.create_task(_publish_notice(rt))]
+    if minor and not every_minor:
+        side.append(asyncio.create_task(_collect_dna(rt)))
+    side.append(asyncio.create_task(_long_term_after_limit(rt)))
+    rt.background.extend(side)
+    confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt),
+                                 reason="police_lookup_without_result")
+    confirmation = asyncio.create_task(rt.await_task(confirm))
+    try:
+        await _search_until_known(rt, confirmation)
+    except asyncio.CancelledError:
+        # The case ended meanwhile: stop the side work (no workflow calls here: the
+        # coroutine may also be closed when the workflow leaves the cache).
+        for task in (*side, confirmation):
+            task.cancel()
+        raise
+    for task in side:
+        task.cancel()
+    if not confirmation.done():
+        confirmation.cancel()
+        await rt.withdraw(confirm.task_id, "身份已查明")
+
+
+async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) -> None:
+    attempt = 1
+    while True:
+        candidate: tuple[HouseholdRecord, str] | None = None
+        rt.busy = False
+        try:
+            await workflow.wait_condition(lambda: bool(rt.dna_matches) or confirmation.done(),
+                                          timeout=rt.policy.identity_search_interval)
+        except TimeoutError:
+            rt.busy = True
+            attempt += 1
+            found = await _lookup(rt, attempt)
+            if found is not None:
+                candidate = (found, f"第{attempt}次户籍查询找到疑似户籍")
+        rt.busy = True
+        if confirmation.done():
+            done = confirmation.result()
+            if done is not None:
+                origin = IdentityConfirmationPayload.model_validate(done.payload)
+                rt.state.origin_node_id = origin.origin_node_id
+                rt.state.origin_address = origin.origin_address
+                rt.state.person.household_address = origin.origin_address
+                rt.state.identity_known = True
+                rt.event("identity_confirmed", "工作人员确认了流出地", actor=done.actor.username,
+                         origin_node_id=origin.origin_node_id)
+                return
+        if rt.dna_matches:
+            candidate = (rt.dna_matches.pop(0), "DNA比对成功，找到疑似家属")
+        if candidate is not None and await _verify_family(rt, *candidate):
+            return
+
+
+async def _verify_family(rt: CaseRuntime, record: HouseholdRecord, how: str) -> bool:
+    rt.event("family_candidate", how, agency="police")
+    done = await rt.task(TaskKind.FAMILY_VERIFICATION, _caseworker(rt),
+                         household_address=record.household_address,
+                         community_node_id=record.community_node_id)
+    verification = FamilyVerificationPayload.model_validate(done.payload)
+    if not verification.verified:
+        rt.event("family_not_verified", "经联系核实，不是其家属，继续寻亲", actor=done.actor.username)
+        await rt.sync()
+        return False
+    _accept_identity(rt, record, f"已联系并核实家属（{verification.relationship}）")
+    return True
+
+
+async def _publish_notice(rt: CaseRuntime) -> None:
+    """Identity unknown: the family-search notice within the policy's deadline (24 h)."""
+    await workflow.sleep(rt.policy.family_search_notice_within / 2)
+    person = rt.state.person
+    text = (f"寻亲公告：{rt.state.case_number}，{label(person.sex)}，约{person.age}岁，"
+            f"于{rt.input.report.place}被发现，现在{rt.state.station_node_id}受助，知情者请联系救助站或拨打12349。")
+    await rt.store(PUBLISH_FAMILY_SEARCH_NOTICE, FamilySearchNotice(
+        notice_id=f"{rt.state.case_number}:notice", case_id=rt.state.case_id, text=text))
+    rt.event("notice_published", "已发布寻亲公告")
+    await rt.sync()
+
+
+async def _collect_dna(rt: CaseRuntime) -> None:
+    """Every unidentified minor: police collect a sample, it goes to the DNA database; the
+    comparison comes back later as the ``dna_result`` signal."""
+    police = Assignee(node_id=rt.input.agencies.police, role=Role.POLICE)
+    refused: str | None = None
+    while True:
+        done = await rt.task(TaskKind.DNA_SAMPLE, police, previous_refusal=refused)
+        sample = DnaSamplePayload.model_validate(done.payload)
+        submission = await rt.call(SUBMIT_DNA_SAMPLE, DnaSampleInput(
+            case_number=rt.state.case_number, sample_id=sample.sample_id,
+            collected_on=sample.collected_on, collected_by=done.actor.username), DnaSubmission)
+        if submission is not None:
+            break
+        refused = rt.last_refusal  # the database refused the sample: collect it again
+        await rt.sync()
+    rt.dna_samples.add(sample.sample_id)
+    rt.event("dna_submitted", "样本已录入打拐DNA信息库，等待比对结果", agency="police",
+             database_ref=submission.database_ref)
+    await rt.sync()
+
+
+async def _long_term_after_limit(rt: CaseRuntime) -> None:
+    """Past the stay limit with no identity: long-term stay, placement in care; search goes on."""
+    await workflow.sleep(rt.policy.stay_limit)
+    if rt.state.identity_known:
+        return
+    rt.state.long_term = True
+    rt.set_stage(Stage.LONG_TERM_STAY)
+    rt.event("long_term", "超过滞留期限仍未查明身份，转为长期滞留，继续寻亲")
+    done = await rt.task(TaskKind.LONG_TERM_PLACEMENT, _caseworker(rt))
+    placement = LongTermPlacementPayload.model_validate(done.payload)
+    rt.event("placed", f"已安置于{placement.institution}（{placement.placed_on}）", actor=done.actor.username)
+    await rt.sync()
