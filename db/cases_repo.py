@@ -96,20 +96,52 @@ async def get_case(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> CaseRecor
     return CaseRecord(**dict(row)) if row else None
 
 
+def _event(r: asyncpg.Record) -> CaseEvent:
+    return CaseEvent(event_id=str(r["event_id"]), at=r["occurred_at"], kind=r["kind"],
+                     summary=r["summary"], actor=r["actor"], agency=r["agency"], data=r["data"])
+
+
 async def list_events(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> list[CaseEvent]:
-    rows = await conn.fetch(sql("list_events"), case_id)
-    return [
-        CaseEvent(
-            event_id=str(r["event_id"]),
-            at=r["occurred_at"],
-            kind=r["kind"],
-            summary=r["summary"],
-            actor=r["actor"],
-            agency=r["agency"],
-            data=r["data"],
-        )
-        for r in rows
-    ]
+    """The whole timeline in order (the case's and its children's events)."""
+    return [_event(r) for r in await conn.fetch(sql("list_events"), case_id)]
+
+
+class EventPage(BaseModel):
+    events: list[CaseEvent]
+    """Newest first."""
+    next_cursor: tuple[datetime, int] | None
+    """(occurred_at, seq) of the last event shown, when older ones remain."""
+
+
+async def list_events_newest(conn: asyncpg.Connection, *, case_id: uuid.UUID,
+                             before: tuple[datetime, int] | None, limit: int) -> EventPage:
+    """A page of the timeline, newest first, keyset-paged so a long case reads as fast."""
+    rows = await conn.fetch(sql("list_events_newest"), case_id, before[0] if before else None,
+                            before[1] if before else None, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return EventPage(events=[_event(r) for r in rows],
+                     next_cursor=(rows[-1]["occurred_at"], rows[-1]["seq"]) if more else None)
+
+
+class LongHistory(BaseModel):
+    case_id: uuid.UUID
+    case_number: str
+    workflow_id: str
+    stage: str
+    runs: int
+    history_events: int
+    history_bytes: int
+    station_node_id: str
+    updated_at: datetime
+    station_name: str
+
+
+async def long_histories(conn: asyncpg.Connection, *, min_events: int, min_bytes: int,
+                         node_path: str, limit: int = 50) -> list[LongHistory]:
+    """Open cases whose history passed a share of Temporal's limits (as last reported)."""
+    rows = await conn.fetch(sql("long_histories"), min_events, min_bytes, node_path, limit)
+    return [LongHistory(**dict(r)) for r in rows]
 
 
 async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_id: str) -> None:
@@ -117,7 +149,7 @@ async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_i
     state = data.state
     case_id = uuid.UUID(state.case_id)
     now = max((e.at for e in data.new_events), default=None) or datetime.now().astimezone()
-    opened_at = state.timeline[0].at if state.timeline else now
+    opened_at = state.opened_at or (state.timeline[0].at if state.timeline else now)
     deadlines = [t.deadline for t in state.open_tasks]
     async with conn.transaction():
         await conn.execute(
@@ -138,6 +170,9 @@ async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_i
             state.version,
             opened_at,
             now if data.closed else None,
+            state.runs,
+            state.history_events,
+            state.history_bytes,
         )
         if state.version > 0:
             await conn.execute(

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domain.agencies import HouseholdRecord
+from domain.child_flows import TreatmentDischarged
 from domain.enums import CaseOutcome, Classification, Stage, TaskKind
 from domain.person import PersonDetails, PersonSummary
 from domain.policy import Policy
@@ -34,6 +36,8 @@ class RescueCaseInput(BaseModel):
     reported_by: Actor
     policy: Policy
     agencies: AgencyNodes = Field(default_factory=AgencyNodes)
+    carry: CaseCarry | None = None
+    """Set when the case continued as new: where it was and what it knew (never the past)."""
 
 
 class RescueCaseResult(BaseModel):
@@ -94,6 +98,60 @@ class CaseState(BaseModel):
     policy_name: str
     version: int = 0
     """Grows with every change; the read model keeps only the newest version it saw."""
+    opened_at: datetime | None = None
+    runs: int = 1
+    """Workflow runs so far (the case continues as new to keep each run's history small)."""
+    history_events: int = 0
+    """Events in the current run's history at the last sync (operators watch the limits)."""
+    history_bytes: int = 0
+
+
+class CaseAck(BaseModel):
+    """What an Update on a case answers: small and of fixed size whatever the case's age (the
+    answer is stored in the history). Readers take the state from the query and the
+    timeline from the read model."""
+
+    case_id: str
+    case_number: str
+    stage: Stage
+    version: int
+    task_id: str | None = None
+    """The task that was completed, for a task completion."""
+    outcome: str = "done"
+    """What happened: ``done`` (the step was taken), ``recorded`` (an action on record)."""
+
+
+class IdentitySearchCarry(BaseModel):
+    """Where the identity search (身源查询) stood when the case continued as new."""
+
+    started_at: datetime
+    attempt: int = 1
+    """Household lookups made so far."""
+    next_lookup_at: datetime | None = None
+    confirmation_task_id: str | None = None
+    notice_published: bool = False
+    minor_dna: bool = False
+    """A minor's DNA collection belongs to this search (every minor, or an unidentified one)."""
+
+
+class CaseCarry(BaseModel):
+    """What a case carries into its next run: open tasks with their deadlines and reminders,
+    the identity search, DNA samples and matches, callbacks seen, the policy (in the input),
+    and the events not yet in the read model. Bounded: no timeline, no past."""
+
+    run: int
+    state: CaseState
+    person: PersonDetails | None = None
+    open_tasks: list[CaseTask] = Field(default_factory=list)
+    supervised: dict[str, str] = Field(default_factory=dict)
+    done_task_ids: list[str] = Field(default_factory=list)
+    """The newest tasks done (a late second completion still hears "already done")."""
+    seen_callbacks: list[str] = Field(default_factory=list)
+    dna_matches: list[HouseholdRecord] = Field(default_factory=list)
+    dna_samples: list[str] = Field(default_factory=list)
+    discharges: dict[int, TreatmentDischarged] = Field(default_factory=dict)
+    pending_events: list[CaseEvent] = Field(default_factory=list)
+    search: IdentitySearchCarry | None = None
 
 
 class CompleteTaskInput(BaseModel):

@@ -28,7 +28,13 @@ class Policy(BaseModel):
     task_deadlines: dict[TaskKind, timedelta]
     """How long each kind of task may stay open before it is overdue and escalated."""
     escalation_repeat: timedelta
-    """After a missed deadline, how often the escalation is repeated while the task stays open."""
+    """After a missed deadline, how often the supervisor is reminded during the first week."""
+    escalation_weekly_after: timedelta = timedelta(days=7)
+    """Overdue this long, reminders slow down to ``escalation_weekly_repeat``."""
+    escalation_weekly_repeat: timedelta = timedelta(days=7)
+    escalation_monthly_after: timedelta = timedelta(days=35)
+    """Overdue this long, reminders slow down to ``escalation_monthly_repeat`` for good."""
+    escalation_monthly_repeat: timedelta = timedelta(days=30)
 
     follow_up_interval: timedelta
     """Time between follow-up visits (a quarter by the plan)."""
@@ -60,7 +66,21 @@ class Policy(BaseModel):
     """Longest pause between retries of a failing agency call."""
 
     update_settle_timeout: timedelta = timedelta(seconds=10)
-    """How long a task completion waits for the case to reach its next step before answering."""
+    """Longest a task completion waits for the case to reach its next step before answering
+    (only while an agency call is being retried: every waiting point answers at once)."""
+
+    history_event_bound: int = Field(default=5000, ge=200)
+    """A case workflow continues as new at its next checkpoint once its history has this many
+    events (Temporal warns at 10,240 and terminates at 51,200)."""
+
+    def reminder_after(self, overdue_for: timedelta) -> timedelta:
+        """Time to the next reminder of a task overdue this long: daily, weekly, then monthly,
+        so a task overdue for a year costs tens of history events, not thousands."""
+        if overdue_for >= self.escalation_monthly_after:
+            return self.escalation_monthly_repeat
+        if overdue_for >= self.escalation_weekly_after:
+            return self.escalation_weekly_repeat
+        return self.escalation_repeat
 
     def deadline_for(self, kind: TaskKind) -> timedelta:
         return self.task_deadlines[kind]
@@ -116,6 +136,10 @@ COMPRESSED = Policy(
         TaskKind.REFERRAL: timedelta(minutes=10),
     },
     escalation_repeat=timedelta(minutes=5),
+    escalation_weekly_after=timedelta(minutes=35),
+    escalation_weekly_repeat=timedelta(minutes=35),
+    escalation_monthly_after=timedelta(minutes=175),
+    escalation_monthly_repeat=timedelta(minutes=150),
     follow_up_interval=timedelta(seconds=2),
     follow_up_visits=1,
     agency_call_timeout=timedelta(seconds=5),

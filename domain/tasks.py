@@ -48,6 +48,9 @@ class CaseTask(BaseModel):
     overdue: bool = False
     context: dict[str, Any] = Field(default_factory=dict)
     """What the assignee needs to see to do the task (no personal data beyond the case's)."""
+    reminders: int = 0
+    """Reminders sent to the supervising level since the deadline passed."""
+    last_reminded_at: datetime | None = None
 
 
 class RegistrationPayload(BaseModel):

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     """Open cases whose workflow the operator page describes per page (bounded Temporal calls)."""
     operator_min_attempts: int = Field(default=3, ge=2)
     """An activity attempted this often without success counts as failing again and again."""
+    operator_history_share: float = Field(default=0.5, gt=0, le=1)
+    """A workflow whose history passed this share of Temporal's warning limits (10,240 events,
+    10 MiB) is listed on the operator page before it comes near them."""
 
     demo_password: str = "Rescue-Demo-2026"
     """Password of the demo users loaded by the seed (local runs only)."""

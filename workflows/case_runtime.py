@@ -25,10 +25,12 @@ with workflow.unsafe.imports_passed_through():
         label_of_call,
     )
     from domain.case import (
+        CaseAck,
         CaseEvent,
         CaseState,
         CaseSyncInput,
         CompleteTaskInput,
+        IdentitySearchCarry,
         RescueCaseInput,
         TaskCompletion,
     )
@@ -48,6 +50,12 @@ ACTION_REFUSED = "ActionRefused"
 
 PATCH_SUPERVISION = "supervision-on-overdue"
 """Escalation opens a supervision task and a notification (cases from before only flag)."""
+PATCH_SETTLE_WHEN_QUIET = "settle-when-quiet"
+"""A completion is answered once no activity is under way (before: when the main path
+waited, so the last step of a treatment or follow-up always took the settle timeout)."""
+PATCH_REMINDER_BACKOFF = "reminder-backoff"
+"""Reminders of an overdue task slow down (daily, weekly, monthly) and remind the one
+supervision item; cases from before repeated the escalation every ``escalation_repeat``."""
 
 _STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
@@ -60,7 +68,8 @@ class CaseRuntime:
         self._init_common(
             policy=inp.policy,
             state=CaseState(case_id=inp.case_id, case_number=inp.case_number, stage=Stage.ADMISSION,
-                            station_node_id=inp.station_node_id, policy_name=inp.policy.name),
+                            station_node_id=inp.station_node_id, policy_name=inp.policy.name,
+                            opened_at=workflow.now()),
         )
 
     def _init_common(self, *, policy: Policy, state: CaseState) -> None:
@@ -69,9 +78,13 @@ class CaseRuntime:
         self.person: PersonDetails | None = None
         self._open: dict[str, CaseTask] = {}
         self._done: set[str] = set()
+        self._done_order: list[str] = []
+        """The same ids in the order they were done (carried, newest last)."""
         self._completions: dict[str, TaskCompletion] = {}
         self._consumed: set[str] = set()
         self._unsynced: list[CaseEvent] = []
+        self._syncing: list[CaseEvent] = []
+        """Events on their way to the read model (a sync under way)."""
         self._closed_tasks: list[TaskCompletion] = []
         self._withdrawn: set[str] = set()
         self._cancelled: list[str] = []
@@ -92,14 +105,19 @@ class CaseRuntime:
         """Treatment episode → its discharge (TreatmentDischarged), signalled by the episode."""
         self.busy = True
         """False while the case waits for a person or a timer: a completion has settled."""
+        self.in_flight = 0
+        """Activities under way; the case continues as new only when none is."""
+        self.search: IdentitySearchCarry | None = None
+        """The identity search, while it runs (carried across continue-as-new)."""
 
     # --- timeline and read model -------------------------------------------------------
 
     def event(self, kind: str, summary: str, *, actor: str | None = None,
               agency: str | None = None, **data: Any) -> None:
+        # Only the read model keeps the timeline: the workflow holds what it has not yet
+        # written there, so nothing in its memory or its answers grows with the case's age.
         ev = CaseEvent(event_id=str(workflow.uuid4()), at=workflow.now(), kind=kind,
                        summary=summary, actor=actor, agency=agency, data=data)
-        self.state.timeline.append(ev)
         self._unsynced.append(ev)
 
     async def sync(self, *, closed: bool = False) -> None:
@@ -112,13 +130,19 @@ class CaseRuntime:
         # Take the pending changes before awaiting: another step (an update handler, a side
         # task) may record more while this sync is in flight; those go with the next sync.
         events, closed_tasks, cancelled = self._take_pending()
-        data = CaseSyncInput(state=self.state.model_copy(update={"timeline": self.state.timeline[:1]}),
+        info = workflow.info()
+        self.state.history_events = info.get_current_history_length()
+        self.state.history_bytes = info.get_current_history_size()
+        data = CaseSyncInput(state=self.state.model_copy(update={"timeline": []}),
                              person=self.person, new_events=events,
                              closed_tasks=closed_tasks, cancelled_tasks=cancelled,
                              closed=closed)
-        await workflow.execute_activity(
-            SYNC_CASE, data, start_to_close_timeout=timedelta(seconds=30), retry_policy=_STORE_RETRY
-        )
+        self._syncing.extend(events)
+        try:
+            await self.store(SYNC_CASE, data)
+        finally:
+            written = {e.event_id for e in events}
+            self._syncing = [e for e in self._syncing if e.event_id not in written]
 
     def _take_pending(self) -> tuple[list[CaseEvent], list[TaskCompletion], list[str]]:
         pending = (self._unsynced, self._closed_tasks, self._cancelled)
@@ -179,6 +203,10 @@ class CaseRuntime:
         ``expire``, ends the wait (None). A withdrawn task also answers None."""
         kind = task.kind
         wait: timedelta = task.deadline - workflow.now()
+        if task.overdue and task.last_reminded_at is not None:
+            # Resumed after continue-as-new: the next reminder comes when it was due anyway.
+            wait = (task.last_reminded_at + self.policy.reminder_after(
+                task.last_reminded_at - task.deadline)) - workflow.now()
         while True:
             self.busy = False
             try:
@@ -195,8 +223,17 @@ class CaseRuntime:
                 if expire:
                     await self.withdraw(task.task_id, "已超过期限")
                     return None
+                first = not task.overdue
                 task.overdue = True
-                wait = self.policy.escalation_repeat
+                now = workflow.now()
+                if workflow.patched(PATCH_REMINDER_BACKOFF):
+                    wait = self.policy.reminder_after(now - task.deadline)
+                    if not first:
+                        await self._remind(task)
+                        continue
+                else:
+                    wait = self.policy.escalation_repeat
+                task.last_reminded_at = now
                 self.event("task_overdue", f"任务“{label(kind)}”已超过办理期限，已提请上级督办",
                            task_id=task.task_id, escalate_from=task.assignee.node_id)
                 self._upsert_search_attributes()
@@ -209,6 +246,7 @@ class CaseRuntime:
         done = self._completions.pop(task.task_id)
         del self._open[task.task_id]
         self._done.add(task.task_id)
+        self._done_order.append(task.task_id)
         self._consumed.add(task.task_id)
         self._closed_tasks.append(done)
         self.event("task_completed", f"{done.actor.shown_as}完成任务：{label(kind)}",
@@ -242,11 +280,10 @@ class CaseRuntime:
         """First escalation of a task: the supervising level gets a task and a notification."""
         if task.task_id in self._supervised or task.kind == TaskKind.SUPERVISION:
             return
-        supervisor = await workflow.execute_activity(
+        supervisor = await self.store(
             RESOLVE_SUPERVISOR, SupervisorQuery(node_id=task.assignee.node_id, role=task.assignee.role,
                                                 station_node_id=self.state.station_node_id),
-            result_type=Assignee, start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_STORE_RETRY)
+            Assignee)
         now = workflow.now()
         sup = CaseTask(task_id=str(workflow.uuid4()), case_id=self.state.case_id,
                        kind=TaskKind.SUPERVISION, assignee=supervisor, opened_at=now,
@@ -256,11 +293,30 @@ class CaseRuntime:
         self._open[sup.task_id] = sup
         self._supervised[task.task_id] = sup.task_id
         self.background.append(asyncio.create_task(self._await_supervision(sup)))
-        await workflow.execute_activity(
+        await self.store(
             NOTIFY, Notification(notification_id=sup.task_id, node_id=supervisor.node_id,
                                  role=supervisor.role, case_id=self.state.case_id,
-                                 message=f"个案{self.state.case_number}的任务“{label(task.kind)}”已超期，请督办"),
-            start_to_close_timeout=timedelta(seconds=30), retry_policy=_STORE_RETRY)
+                                 message=f"个案{self.state.case_number}的任务“{label(task.kind)}”已超期，请督办"))
+
+    async def _remind(self, task: CaseTask) -> None:
+        """A later reminder of an overdue task: the one supervision item is updated and its
+        holder notified again; one line on the timeline."""
+        now = workflow.now()
+        task.reminders += 1
+        task.last_reminded_at = now
+        days = max((now - task.deadline).days, 0)
+        self.event("task_reminded", f"任务“{label(task.kind)}”仍未办理（已超期{days}天），第{task.reminders}次提醒督办",
+                   task_id=task.task_id, reminders=task.reminders)
+        sup_id = self._supervised.get(task.task_id)
+        sup = self._open.get(sup_id) if sup_id else None
+        if sup is not None:
+            sup.context = {**sup.context, "reminders": task.reminders,
+                           "overdue_since": task.deadline.isoformat()}
+            await self.store(NOTIFY, Notification(
+                notification_id=f"{sup.task_id}:{task.reminders}", node_id=sup.assignee.node_id,
+                role=sup.assignee.role, case_id=self.state.case_id,
+                message=f"个案{self.state.case_number}的任务“{label(task.kind)}”仍未办理，请继续督办"))
+        await self.sync()
 
     async def _await_supervision(self, sup: CaseTask) -> None:
         done = await self.await_task(sup)
@@ -273,6 +329,7 @@ class CaseRuntime:
         """Call an agency with the policy's timeout and retries. Faults are retried for as long
         as it takes (operators see the failing call); a refusal is recorded on the timeline and
         answers None, so the caller takes the case's other way instead of failing it."""
+        self.in_flight += 1
         try:
             return await workflow.execute_activity(activity, arg, result_type=result_type,
                                                    **self.agency_call())
@@ -285,12 +342,18 @@ class CaseRuntime:
             self.event("agency_refused", f"{label_of_call(activity)}被拒绝：{cause.message}",
                        agency=agency, activity=activity)
             return None
+        finally:
+            self.in_flight -= 1
 
     async def store(self, activity: str, arg: Any, result_type: type[Any] | None = None) -> Any:
         """Call a database activity (retried until PostgreSQL answers)."""
-        return await workflow.execute_activity(activity, arg, result_type=result_type,
-                                               start_to_close_timeout=timedelta(seconds=30),
-                                               retry_policy=_STORE_RETRY)
+        self.in_flight += 1
+        try:
+            return await workflow.execute_activity(activity, arg, result_type=result_type,
+                                                   start_to_close_timeout=timedelta(seconds=30),
+                                                   retry_policy=_STORE_RETRY)
+        finally:
+            self.in_flight -= 1
 
     def end(self, outcome: CaseOutcome) -> None:
         """Ask the case to end wherever it is (the lifecycle stops its steps and closes)."""
@@ -320,14 +383,17 @@ class CaseRuntime:
             at=workflow.now())
 
     async def settled(self, task_id: str) -> None:
-        """Wait until the case consumed the completion and reached its next waiting point."""
+        """Wait until the case consumed the completion and reached its next waiting point:
+        no activity under way (or, for cases from before, the main path waiting)."""
+        quiet = workflow.patched(PATCH_SETTLE_WHEN_QUIET)
         try:
             await workflow.wait_condition(
-                lambda: task_id in self._consumed and not self.busy,
+                lambda: task_id in self._consumed and (
+                    not self.busy or (quiet and self.in_flight == 0)),
                 timeout=self.policy.update_settle_timeout,
             )
         except TimeoutError:
-            pass  # the case is still busy (an agency call retrying): answer what we know
+            pass  # an agency call is being retried: answer what we know
 
     def open_tasks(self) -> list[CaseTask]:
         return list(self._open.values())
@@ -339,7 +405,16 @@ class CaseRuntime:
                 task.assignee = task.assignee.model_copy(update={"node_id": new_node})
 
     def snapshot(self) -> CaseState:
+        """The current state; its timeline holds only the events not yet in the read model
+        (a handful at most), which answers the case's past."""
         state = self.state.model_copy(deep=True)
+        state.timeline = [*self._syncing, *self._unsynced]
         state.open_tasks = list(self._open.values())
         state.overdue = any(t.overdue for t in self._open.values())
         return state
+
+    def ack(self, *, task_id: str | None = None, outcome: str = "done") -> CaseAck:
+        """The small answer of an Update: stage and version, never the timeline."""
+        return CaseAck(case_id=self.state.case_id, case_number=self.state.case_number,
+                       stage=self.state.stage, version=self.state.version, task_id=task_id,
+                       outcome=outcome)

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.enums import Role, TaskKind
     from domain.ledger import REGISTER_RETURNED_PERSON, ReturnedPersonInput
     from domain.tasks import Assignee, FollowUpVisitPayload, ReferralPayload
+    from workflows.case_runtime import PATCH_SETTLE_WHEN_QUIET
     from workflows.child_runtime import ChildRuntime
     from workflows.task_owner import TaskOwner
 
@@ -88,10 +89,14 @@ class FollowUpWorkflow(TaskOwner):
                 rt.event("follow_up_ended", f"结束跟踪随访：{visit.end_reason or '经评估结束'}",
                          actor=done.actor.username)
                 await rt.sync()
+                if workflow.patched(PATCH_SETTLE_WHEN_QUIET):
+                    rt.busy = False  # the last visit is answered now, not when referrals end
                 await asyncio.gather(*referrals)
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 return FollowUpResult(visits=self.visits, ended_at=workflow.now(), reason=visit.end_reason)
         # Keep the history small: wait for open referrals, then start afresh with what matters.
+        if workflow.patched(PATCH_SETTLE_WHEN_QUIET):
+            rt.busy = False
         await asyncio.gather(*referrals)
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(inp.model_copy(update={

@@ -8,12 +8,12 @@ import asyncio
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.enums import CaseOutcome, Stage, label
+    from domain.enums import CaseOutcome, Stage, TaskKind, label
     from workflows.admission import admit
     from workflows.case_runtime import CaseRuntime
     from workflows.discovery import discover
     from workflows.going_home import go_home
-    from workflows.stay import search_identity
+    from workflows.stay import resume_identity_search, search_identity
 
 
 async def _path(rt: CaseRuntime) -> None:
@@ -27,9 +27,22 @@ async def _path(rt: CaseRuntime) -> None:
     rt.end(CaseOutcome.RETURNED_HOME)
 
 
-async def run_lifecycle(rt: CaseRuntime) -> CaseOutcome:
+async def _resumed_path(rt: CaseRuntime) -> None:
+    """A case that continued as new (only during its identity search) picks up there."""
+    for task in rt.open_tasks():
+        if task.kind == TaskKind.SUPERVISION:
+            rt.background.append(asyncio.create_task(rt._await_supervision(task)))
+    rt._upsert_search_attributes()
+    rt.event("continued", f"个案流程第{rt.state.runs}段开始（历史记录已存档，待办与期限不变）")
+    await rt.sync()
+    await resume_identity_search(rt)
+    await go_home(rt)
+    rt.end(CaseOutcome.RETURNED_HOME)
+
+
+async def run_lifecycle(rt: CaseRuntime, *, resumed: bool = False) -> CaseOutcome:
     """Run the path until it ends by itself or an update ends the case; then close it."""
-    path = asyncio.create_task(_path(rt))
+    path = asyncio.create_task(_resumed_path(rt) if resumed else _path(rt))
     ended = asyncio.create_task(workflow.wait_condition(lambda: rt.ending is not None))
     await workflow.wait([path, ended], return_when=asyncio.FIRST_COMPLETED)
     if path.done():

@@ -13,7 +13,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.callbacks import SIGNAL_DNA_RESULT, DnaResult
-    from domain.case import CaseState, RescueCaseInput, RescueCaseResult
+    from domain.case import CaseAck, RescueCaseInput, RescueCaseResult
     from domain.case_actions import (
         BehaviourReferralInput,
         CareRecordInput,
@@ -24,8 +24,9 @@ with workflow.unsafe.imports_passed_through():
         TreatmentRequestInput,
     )
     from domain.child_flows import SIGNAL_TREATMENT_DISCHARGED, TreatmentDischarged
-    from domain.enums import Stage, label
+    from domain.enums import CaseOutcome, Stage, label
     from workflows import case_actions as actions
+    from workflows.case_carry import restore
     from workflows.case_runtime import CaseRuntime
     from workflows.legacy_v1 import run_v1
     from workflows.lifecycle import run_lifecycle
@@ -45,11 +46,16 @@ class RescueCaseWorkflow(TaskOwner):
     def __init__(self, inp: RescueCaseInput) -> None:
         # Built before any handler runs, so updates and queries always see the state.
         self.rt = CaseRuntime(inp)
+        if inp.carry is not None:
+            restore(self.rt, inp.carry)
 
     @workflow.run
     async def run(self, inp: RescueCaseInput) -> RescueCaseResult:
         rt = self.rt
         report = inp.report
+        if inp.carry is not None:
+            outcome = await run_lifecycle(rt, resumed=True)
+            return await self._closed(outcome)
         rt.event("reported", f"收到{label(report.channel)}报告，发现地点：{report.place}",
                  actor=inp.reported_by.username, channel=report.channel.value)
         outcome = None
@@ -60,17 +66,21 @@ class RescueCaseWorkflow(TaskOwner):
             rt.set_stage(Stage.CLOSED)
             rt.event("closed", "个案办结")
             await rt.sync(closed=True)
-        rt.busy = False
+        return await self._closed(outcome)
+
+    async def _closed(self, outcome: CaseOutcome | None) -> RescueCaseResult:
+        self.rt.busy = False
         await workflow.wait_condition(workflow.all_handlers_finished)
+        inp = self.rt.input
         return RescueCaseResult(case_id=inp.case_id, case_number=inp.case_number,
                                 stage=Stage.CLOSED, closed_at=workflow.now(), outcome=outcome)
 
-    async def _recorded(self) -> CaseState:
+    async def _recorded(self) -> CaseAck:
         await self.rt.sync()
-        return self.rt.snapshot()
+        return self.rt.ack(outcome="recorded")
 
     @workflow.update
-    async def record_departure(self, inp: DepartureInput) -> CaseState:
+    async def record_departure(self, inp: DepartureInput) -> CaseAck:
         """Open rescue ends when the person leaves (自行离站); the case closes with a record."""
         actions.apply_departure(self.rt, inp)
         return await self._recorded()
@@ -80,7 +90,7 @@ class RescueCaseWorkflow(TaskOwner):
         actions.validate_departure(self.rt, inp)
 
     @workflow.update
-    async def record_death(self, inp: DeathInput) -> CaseState:
+    async def record_death(self, inp: DeathInput) -> CaseAck:
         """The person died: the records the plan expects, and the case closes."""
         actions.apply_death(self.rt, inp)
         return await self._recorded()
@@ -90,7 +100,7 @@ class RescueCaseWorkflow(TaskOwner):
         actions.check_staff(self.rt, inp.actor)
 
     @workflow.update
-    async def reclassify(self, inp: ReclassifyInput) -> CaseState:
+    async def reclassify(self, inp: ReclassifyInput) -> CaseAck:
         """Change the classification during the stay, with its reason on record."""
         actions.apply_reclassify(self.rt, inp)
         return await self._recorded()
@@ -100,7 +110,7 @@ class RescueCaseWorkflow(TaskOwner):
         actions.validate_reclassify(self.rt, inp)
 
     @workflow.update
-    async def transfer(self, inp: TransferInput) -> CaseState:
+    async def transfer(self, inp: TransferInput) -> CaseAck:
         """Move the case to another station; open tasks follow it. Out of the city, it closes."""
         actions.apply_transfer(self.rt, inp)
         return await self._recorded()
@@ -110,7 +120,7 @@ class RescueCaseWorkflow(TaskOwner):
         actions.validate_transfer(self.rt, inp)
 
     @workflow.update
-    async def record_care(self, inp: CareRecordInput) -> CaseState:
+    async def record_care(self, inp: CareRecordInput) -> CaseAck:
         """A service given during the stay (meals, clothing, counselling, training, belongings)."""
         actions.apply_care(self.rt, inp)
         return await self._recorded()
@@ -120,7 +130,7 @@ class RescueCaseWorkflow(TaskOwner):
         actions.validate_care(self.rt, inp)
 
     @workflow.update
-    async def refer_behaviour(self, inp: BehaviourReferralInput) -> CaseState:
+    async def refer_behaviour(self, inp: BehaviourReferralInput) -> CaseAck:
         """Harmful behaviour referred to police or urban management: recorded, not judged."""
         actions.apply_referral(self.rt, inp)
         return await self._recorded()
@@ -130,11 +140,11 @@ class RescueCaseWorkflow(TaskOwner):
         actions.check_staff(self.rt, inp.actor)
 
     @workflow.update
-    async def request_treatment(self, inp: TreatmentRequestInput) -> CaseState:
+    async def request_treatment(self, inp: TreatmentRequestInput) -> CaseAck:
         """Send the person to the designated hospital now (any stage, as often as needed)."""
         self.rt.event("treatment_requested", "救助站安排送医救治", actor=inp.actor.username)
         await treat(self.rt, reason=inp.reason, wait_discharge=False)
-        return self.rt.snapshot()
+        return self.rt.ack(outcome="recorded")
 
     @request_treatment.validator
     def _validate_treatment(self, inp: TreatmentRequestInput) -> None:

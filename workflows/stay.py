@@ -5,6 +5,7 @@ stay placement when the stay limit passes without identity."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -21,14 +22,17 @@ with workflow.unsafe.imports_passed_through():
         HouseholdLookupResult,
         HouseholdRecord,
     )
+    from domain.case import IdentitySearchCarry
     from domain.enums import Role, Stage, TaskKind, label
     from domain.tasks import (
         Assignee,
+        CaseTask,
         DnaSamplePayload,
         FamilyVerificationPayload,
         IdentityConfirmationPayload,
         LongTermPlacementPayload,
     )
+    from workflows.case_carry import continue_as_new, history_full, open_task_of
     from workflows.case_runtime import CaseRuntime
 
 
@@ -71,7 +75,8 @@ def _accept_identity(rt: CaseRuntime, record: HouseholdRecord, how: str) -> None
 
 async def search_identity(rt: CaseRuntime) -> None:
     """Returns when the origin is known: found by police at once, verified after a DNA match
-    or a later lookup, or recorded by the caseworker. Runs as long as it takes."""
+    or a later lookup, or recorded by the caseworker. Runs as long as it takes (across runs:
+    see :func:`resume_identity_search`)."""
     rt.set_stage(Stage.IDENTITY_SEARCH)
     await rt.sync()
     minor = rt.state.person.is_minor
@@ -85,6 +90,7 @@ async def search_identity(rt: CaseRuntime) -> None:
     if record is not None:
         _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
         return
+    rt.search = IdentitySearchCarry(started_at=workflow.now(), minor_dna=minor)
     side = [asyncio.create_task(_publish_notice(rt))]
     if minor and not every_minor:
         side.append(asyncio.create_task(_collect_dna(rt)))
@@ -92,6 +98,30 @@ async def search_identity(rt: CaseRuntime) -> None:
     rt.background.extend(side)
     confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt),
                                  reason="police_lookup_without_result")
+    rt.search.confirmation_task_id = confirm.task_id
+    await _search(rt, side, confirm)
+
+
+async def resume_identity_search(rt: CaseRuntime) -> None:
+    """The case continued as new during its identity search: the notice, the DNA collection,
+    the long-term placement and the wait for the next lookup go on where they were."""
+    search = rt.search
+    assert search is not None and search.confirmation_task_id is not None
+    side: list[asyncio.Task[None]] = []
+    if not search.notice_published:
+        side.append(asyncio.create_task(_publish_notice(rt)))
+    dna_task = open_task_of(rt, TaskKind.DNA_SAMPLE)
+    if dna_task is not None or (search.minor_dna and not rt.dna_samples):
+        rt.dna_collection = asyncio.create_task(_collect_dna(rt, dna_task))
+        rt.background.append(rt.dna_collection)
+    placement = open_task_of(rt, TaskKind.LONG_TERM_PLACEMENT)
+    if placement is not None or not rt.state.long_term:
+        side.append(asyncio.create_task(_long_term_after_limit(rt, placement)))
+    rt.background.extend(side)
+    await _search(rt, side, rt._open[search.confirmation_task_id])
+
+
+async def _search(rt: CaseRuntime, side: list[asyncio.Task[None]], confirm: CaseTask) -> None:
     confirmation = asyncio.create_task(rt.await_task(confirm))
     try:
         await _search_until_known(rt, confirmation)
@@ -101,6 +131,7 @@ async def search_identity(rt: CaseRuntime) -> None:
         for task in (*side, confirmation):
             task.cancel()
         raise
+    rt.search = None
     for task in side:
         task.cancel()
     if not confirmation.done():
@@ -109,20 +140,30 @@ async def search_identity(rt: CaseRuntime) -> None:
 
 
 async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) -> None:
-    attempt = 1
+    search = rt.search
+    assert search is not None
     while True:
+        if history_full(rt):
+            await continue_as_new(rt)  # a checkpoint: the next run resumes the search here
         candidate: tuple[HouseholdRecord, str] | None = None
+        if search.next_lookup_at is None:
+            search.next_lookup_at = workflow.now() + rt.policy.identity_search_interval
         rt.busy = False
         try:
-            await workflow.wait_condition(lambda: bool(rt.dna_matches) or confirmation.done(),
-                                          timeout=rt.policy.identity_search_interval)
+            await workflow.wait_condition(
+                lambda: bool(rt.dna_matches) or confirmation.done() or history_full(rt),
+                timeout=max(search.next_lookup_at - workflow.now(), timedelta(milliseconds=1)))
         except TimeoutError:
             rt.busy = True
-            attempt += 1
-            found = await _lookup(rt, attempt)
+            search.next_lookup_at = None
+            search.attempt += 1
+            found = await _lookup(rt, search.attempt)
             if found is not None:
-                candidate = (found, f"第{attempt}次户籍查询找到疑似户籍")
+                candidate = (found, f"第{search.attempt}次户籍查询找到疑似户籍")
         rt.busy = True
+        if candidate is None and not rt.dna_matches and not confirmation.done():
+            continue  # woken to continue as new: the lookup keeps its time
+        search.next_lookup_at = None
         if confirmation.done():
             done = confirmation.result()
             if done is not None:
@@ -156,23 +197,33 @@ async def _verify_family(rt: CaseRuntime, record: HouseholdRecord, how: str) -> 
 
 async def _publish_notice(rt: CaseRuntime) -> None:
     """Identity unknown: the family-search notice within the policy's deadline (24 h)."""
-    await workflow.sleep(rt.policy.family_search_notice_within / 2)
+    assert rt.search is not None
+    due = rt.search.started_at + rt.policy.family_search_notice_within / 2
+    await workflow.sleep(max(due - workflow.now(), timedelta(milliseconds=1)))
     person = rt.state.person
     text = (f"寻亲公告：{rt.state.case_number}，{label(person.sex)}，约{person.age}岁，"
             f"于{rt.input.report.place}被发现，现在{rt.state.station_node_id}受助，知情者请联系救助站或拨打12349。")
     await rt.store(PUBLISH_FAMILY_SEARCH_NOTICE, FamilySearchNotice(
         notice_id=f"{rt.state.case_number}:notice", case_id=rt.state.case_id, text=text))
+    rt.search.notice_published = True
     rt.event("notice_published", "已发布寻亲公告")
     await rt.sync()
 
 
-async def _collect_dna(rt: CaseRuntime) -> None:
+async def _collect_dna(rt: CaseRuntime, open_task: CaseTask | None = None) -> None:
     """Every unidentified minor: police collect a sample, it goes to the DNA database; the
-    comparison comes back later as the ``dna_result`` signal."""
+    comparison comes back later as the ``dna_result`` signal. ``open_task``: the sample task
+    a continued case still waits for."""
     police = Assignee(node_id=rt.input.agencies.police, role=Role.POLICE)
     refused: str | None = None
     while True:
-        done = await rt.task(TaskKind.DNA_SAMPLE, police, previous_refusal=refused)
+        if open_task is not None:
+            resumed = await rt.await_task(open_task)
+            if resumed is None:
+                raise asyncio.CancelledError("DNA sample task withdrawn")
+            done, open_task = resumed, None
+        else:
+            done = await rt.task(TaskKind.DNA_SAMPLE, police, previous_refusal=refused)
         sample = DnaSamplePayload.model_validate(done.payload)
         submission = await rt.call(SUBMIT_DNA_SAMPLE, DnaSampleInput(
             case_number=rt.state.case_number, sample_id=sample.sample_id,
@@ -187,15 +238,24 @@ async def _collect_dna(rt: CaseRuntime) -> None:
     await rt.sync()
 
 
-async def _long_term_after_limit(rt: CaseRuntime) -> None:
-    """Past the stay limit with no identity: long-term stay, placement in care; search goes on."""
-    await workflow.sleep(rt.policy.stay_limit)
-    if rt.state.identity_known:
-        return
-    rt.state.long_term = True
-    rt.set_stage(Stage.LONG_TERM_STAY)
-    rt.event("long_term", "超过滞留期限仍未查明身份，转为长期滞留，继续寻亲")
-    done = await rt.task(TaskKind.LONG_TERM_PLACEMENT, _caseworker(rt))
+async def _long_term_after_limit(rt: CaseRuntime, placement: CaseTask | None = None) -> None:
+    """Past the stay limit with no identity: long-term stay, placement in care; search goes on.
+    ``placement``: the placement task a continued case still waits for."""
+    if placement is None:
+        assert rt.search is not None
+        due = rt.search.started_at + rt.policy.stay_limit
+        await workflow.sleep(max(due - workflow.now(), timedelta(milliseconds=1)))
+        if rt.state.identity_known:
+            return
+        rt.state.long_term = True
+        rt.set_stage(Stage.LONG_TERM_STAY)
+        rt.event("long_term", "超过滞留期限仍未查明身份，转为长期滞留，继续寻亲")
+        done = await rt.task(TaskKind.LONG_TERM_PLACEMENT, _caseworker(rt))
+    else:
+        resumed = await rt.await_task(placement)
+        if resumed is None:
+            return
+        done = resumed
     placement = LongTermPlacementPayload.model_validate(done.payload)
     rt.event("placed", f"已安置于{placement.institution}（{placement.placed_on}）", actor=done.actor.username)
     await rt.sync()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.case import CaseState, CompleteTaskInput
+    from domain.case import CaseAck, CaseState, CompleteTaskInput
     from workflows.case_runtime import CaseRuntime
 
 
@@ -17,15 +17,16 @@ class TaskOwner:
 
     @workflow.query
     def state(self) -> CaseState:
-        """The exact state: stage, classification, person, open tasks, timeline."""
+        """The exact current state: stage, classification, person, open tasks (the timeline is
+        the read model's)."""
         return self.rt.snapshot()
 
     @workflow.update
-    async def complete_task(self, inp: CompleteTaskInput) -> CaseState:
-        """Complete an open task; answers the state once the workflow reached its next step."""
+    async def complete_task(self, inp: CompleteTaskInput) -> CaseAck:
+        """Complete an open task; answers (small) once the workflow reached its next step."""
         self.rt.accept_completion(inp)
         await self.rt.settled(inp.task_id)
-        return self.rt.snapshot()
+        return self.rt.ack(task_id=inp.task_id)
 
     @complete_task.validator
     def _validate_complete_task(self, inp: CompleteTaskInput) -> None:

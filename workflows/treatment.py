@@ -42,7 +42,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.enums import Role, TaskKind
     from domain.tasks import Assignee, SettlementReviewPayload
-    from workflows.case_runtime import CaseRuntime
+    from workflows.case_runtime import PATCH_REMINDER_BACKOFF, PATCH_SETTLE_WHEN_QUIET, CaseRuntime
     from workflows.child_runtime import ChildRuntime
     from workflows.ids import treatment_case_ref, treatment_workflow_id
     from workflows.task_owner import TaskOwner
@@ -89,12 +89,15 @@ class TreatmentWorkflow(TaskOwner):
         rt.event("hospital_admitted", f"开具救治介绍信{letter_no}，定点医院已收治（住院号{admission.admission_no}）",
                  agency="hospital", admission_no=admission.admission_no)
         await rt.sync()
+        self.admitted_at = workflow.now()
         await self._wait_discharge(admission.admission_no)
         assert self.discharge is not None
         await self._tell_case(TreatmentDischarged(
             episode=inp.episode, outcome=self.discharge.outcome, at=self.discharge.discharged_at,
             admission_no=admission.admission_no))
         await self._settle(admission.admission_no)
+        if workflow.patched(PATCH_SETTLE_WHEN_QUIET):
+            self.rt.busy = False  # the last review is answered as soon as the payment is made
         await workflow.wait_condition(workflow.all_handlers_finished)
         return TreatmentResult(admission_no=admission.admission_no, outcome=self.discharge.outcome,
                                claimed_fen=self.claimed_fen, paid_fen=self.paid_fen)
@@ -118,7 +121,11 @@ class TreatmentWorkflow(TaskOwner):
                 await workflow.wait_condition(lambda: self.discharge is not None, timeout=wait)
             except TimeoutError:
                 self.rt.busy = True
-                wait = self.inp.policy.escalation_repeat
+                policy = self.inp.policy
+                if workflow.patched(PATCH_REMINDER_BACKOFF):
+                    wait = policy.reminder_after(workflow.now() - self.admitted_at - policy.discharge_wait)
+                else:
+                    wait = policy.escalation_repeat
                 self.rt.event("treatment_long", f"住院时间超过期限，请救助站跟进（住院号{admission_no}）")
                 await self.rt.store(NOTIFY, Notification(
                     notification_id=str(workflow.uuid4()), node_id=self.inp.station_node_id,

@@ -14,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.cases.access import load_case_for
-from api.cases.service import CaseView, masked_view
+from api.cases.service import CaseView, current_view
 from api.deps import Ctx, CurrentUser, client_address
 from api.errors import ApiError
 from domain import case_actions as contracts
@@ -78,7 +78,7 @@ async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
     handle = ctx.temporal.get_workflow_handle(report.workflow_id)
     try:
         async with asyncio.timeout(30):
-            state = await handle.execute_update(update, arg)
+            await handle.execute_update(update, arg)  # answers small; the case is read below
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
@@ -90,7 +90,7 @@ async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
         raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试") from None
     except TimeoutError:
         raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新") from None
-    return masked_view(user, state, "workflow")
+    return await current_view(ctx, user, report.workflow_id, report.case_id)
 
 
 @router.post("/departure", response_model=CaseView)

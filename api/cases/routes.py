@@ -12,6 +12,7 @@ from api.cases.service import (
     CreateCaseRequest,
     CreateCaseResponse,
     HistoryEvent,
+    TimelinePage,
 )
 from api.deps import Ctx, CurrentUser, client_address
 from domain.enums import Classification, Stage
@@ -35,6 +36,15 @@ async def get_case(ctx: Ctx, user: CurrentUser, case_id: str, request: Request) 
     """The case's exact state from its workflow (or the read model if the workflow is out of
     reach), with sensitive fields masked for the caller's role."""
     return await service.read_case(ctx, user, case_id, client_address(request))
+
+
+@router.get("/{case_id}/timeline", response_model=TimelinePage)
+async def get_timeline(ctx: Ctx, user: CurrentUser, case_id: str, request: Request,
+                       cursor: str | None = Query(default=None, description="上一页答复的 next_cursor"),
+                       limit: int = Query(default=100, ge=1, le=500)) -> TimelinePage:
+    """The case's whole timeline (its own steps, its treatments' and its follow-up's), newest
+    first, keyset paged: a case of many years reads as fast as a new one."""
+    return await service.read_timeline(ctx, user, case_id, cursor, limit, client_address(request))
 
 
 @router.get("/{case_id}/history", response_model=list[HistoryEvent])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ from api.cases.lists import list_cases as _list_cases
 from api.context import AppContext
 from api.errors import ApiError
 from api.operator.history import readable_history
-from db.cases_repo import list_events, register_report
+from db.cases_repo import get_case, list_events_newest, register_report
 from db.network_repo import NodeNotFound, get_node, nearest_station
 from db.users_repo import UserRecord
 from domain.case import CaseEvent, CaseState, RescueCaseInput
@@ -88,6 +89,34 @@ class CaseView(BaseModel):
     long_term: bool = False
     previous_cases: list[str] = Field(default_factory=list)
     source: str = Field(description="workflow（精确状态）或 read_model（工作流暂不可达时的记录）")
+    timeline_next_cursor: str | None = Field(
+        default=None, description="时间线只含最近的事件时：更早事件的游标，传给 /cases/{id}/timeline")
+
+
+class TimelinePage(BaseModel):
+    """A page of a case's timeline (its own events and its treatments' and follow-up's)."""
+
+    events: list[CaseEvent] = Field(description="由新到旧")
+    next_cursor: str | None = Field(default=None, description="更早事件的游标（没有更多时为空）")
+
+
+TIMELINE_ON_CASE = 100
+"""Newest events a case read carries; the rest is paged through /cases/{id}/timeline."""
+
+
+def encode_event_cursor(cursor: tuple[datetime, int] | None) -> str | None:
+    if cursor is None:
+        return None
+    return base64.urlsafe_b64encode(f"{cursor[0].isoformat()}|{cursor[1]}".encode()).decode().rstrip("=")
+
+
+def decode_event_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, seq = raw.rsplit("|", 1)
+        return datetime.fromisoformat(at), int(seq)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(422, "invalid_cursor", "翻页游标无效，请从第一页重新查看") from None
 
 
 def masked_view(user: UserRecord, state: CaseState, source: str) -> CaseView:
@@ -202,16 +231,32 @@ async def _station_for(conn: Any, user: Any, requested: str | None) -> Any:
 
 async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str | None) -> CaseView:
     """The case's exact state from its workflow (or the read model if the workflow is out of
-    reach), with sensitive fields masked for the caller's role."""
+    reach) and its newest timeline from the read model, masked for the caller's role."""
     async with ctx.pool.acquire() as conn:
         report, record = await load_case_for(conn, user=user, case_id=case_id, action="read_case",
                                              client=client)
-        events = await list_events(conn, case_id=report.case_id) if record else []
-    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(report.workflow_id)
+    return await current_view(ctx, user, report.workflow_id, report.case_id, record)
+
+
+async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case_id: Any,
+                       record: Any | None = None) -> CaseView:
+    """The case as it is now (query: current state only) with the newest part of its
+    timeline from the read model; the caller has already been allowed to see the case."""
+    async with ctx.pool.acquire() as conn:
+        page = await list_events_newest(conn, case_id=case_id, before=None, limit=TIMELINE_ON_CASE)
+        if record is None:
+            record = await get_case(conn, case_id=case_id)
+    timeline = list(reversed(page.events))
+    cursor = encode_event_cursor(page.next_cursor)
+    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
     try:
         async with asyncio.timeout(10):
             state = await handle.query(RescueCaseWorkflow.state)
-        return masked_view(user, state, "workflow")
+        # The workflow answers the few events still on their way to the read model.
+        known = {e.event_id for e in timeline}
+        timeline += [e for e in state.timeline if e.event_id not in known]
+        view = masked_view(user, state.model_copy(update={"timeline": timeline}), "workflow")
+        return view.model_copy(update={"timeline_next_cursor": cursor})
     except (RPCError, TimeoutError):
         if record is None:
             raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新") from None
@@ -222,8 +267,21 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
         origin_node_id=record.origin_node_id,
         person=PersonSummary(name=record.person_name, is_minor=record.is_minor,
                              id_number=record.id_number),
-        timeline=events, overdue=record.overdue, policy_name="", version=record.version)
-    return masked_view(user, state, "read_model")
+        timeline=timeline, overdue=record.overdue, policy_name="", version=record.version)
+    view = masked_view(user, state, "read_model")
+    return view.model_copy(update={"timeline_next_cursor": cursor})
+
+
+async def read_timeline(ctx: AppContext, user: UserRecord, case_id: str, cursor: str | None,
+                        limit: int, client: str | None) -> TimelinePage:
+    """A page of the case's timeline, newest first (every event is kept in the read model)."""
+    before = decode_event_cursor(cursor) if cursor else None
+    async with ctx.pool.acquire() as conn:
+        report, _ = await load_case_for(conn, user=user, case_id=case_id, action="read_case",
+                                        client=client)
+        page = await list_events_newest(conn, case_id=report.case_id, before=before, limit=limit)
+    return TimelinePage(events=masked_timeline(user, page.events),
+                        next_cursor=encode_event_cursor(page.next_cursor))
 
 
 class HistoryEvent(BaseModel):

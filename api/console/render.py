@@ -30,7 +30,7 @@ from api.auth.access import (
 from api.console.forms import CHINA_TZ
 from api.console.session import LoginRequired, Session
 from api.errors import ApiError
-from domain.enums import Role, label
+from domain.enums import Role, Stage, label
 
 log = logging.getLogger("rescue.console")
 
@@ -90,7 +90,15 @@ def yuan(fen: int | None) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
-_env.filters.update(cn_time=cn_time, label=_label, agency=agency_label, money=yuan)
+def stage_label(value: str | None) -> str:
+    """The Chinese name of a stage stored as text (read model rows)."""
+    if value in Stage._value2member_map_:
+        return label(Stage(value))
+    return value or "—"
+
+
+_env.filters.update(cn_time=cn_time, label=_label, agency=agency_label, money=yuan,
+                    stage_label=stage_label)
 
 
 def nav_items(role: Role | None) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.audit.trail import audit, decide
 from api.auth.access import masked_context
 from api.cases.access import parse_uuid
-from api.cases.service import CaseView, masked_view
+from api.cases.service import CaseView, current_view
 from api.context import AppContext
 from api.errors import ApiError
 from db.tasks_repo import TaskRecord, get_task, list_open_tasks_for
@@ -127,13 +127,12 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
                           display_name=user.display_name)
     try:
         async with asyncio.timeout(30):
-            state = await handle.execute_update(
+            # The update answers small (stage and version); the case is read afresh below,
+            # the case workflow's state even for a treatment's or follow-up's task.
+            await handle.execute_update(
                 RescueCaseWorkflow.complete_task,
                 CompleteTaskInput(task_id=str(task.task_id), actor=actor, payload=payload),
             )
-            if task.workflow_id and task.workflow_id != case_wf:
-                # A treatment's or follow-up's task: answer the state of the case itself.
-                state = await ctx.temporal.get_workflow_handle(case_wf).query(RescueCaseWorkflow.state)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type in _UPDATE_ERRORS:
@@ -148,4 +147,4 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
     except TimeoutError:
         raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新查看任务是否已办结") from None
     return CompleteTaskResponse(task_id=str(task.task_id),
-                                case=masked_view(user, state, "workflow"))
+                                case=await current_view(ctx, user, case_wf, task.case_id))

@@ -20,8 +20,9 @@ FROM case_reports WHERE case_id = $1;
 -- Keeps only the newest version: a retried or late sync never rolls a case back.
 INSERT INTO cases (case_id, case_number, workflow_id, station_node_id, origin_node_id, stage,
                    classification, is_minor, person_name, id_number, person, overdue,
-                   next_deadline, version, opened_at, updated_at, closed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
+                   next_deadline, version, opened_at, updated_at, closed_at, runs,
+                   history_events, history_bytes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19)
 ON CONFLICT (case_id) DO UPDATE
 SET station_node_id = EXCLUDED.station_node_id,
     origin_node_id = EXCLUDED.origin_node_id, stage = EXCLUDED.stage,
@@ -29,7 +30,8 @@ SET station_node_id = EXCLUDED.station_node_id,
     person_name = EXCLUDED.person_name, id_number = EXCLUDED.id_number,
     person = COALESCE(EXCLUDED.person, cases.person), overdue = EXCLUDED.overdue,
     next_deadline = EXCLUDED.next_deadline, version = EXCLUDED.version,
-    updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at
+    updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, runs = EXCLUDED.runs,
+    history_events = EXCLUDED.history_events, history_bytes = EXCLUDED.history_bytes
 WHERE cases.version < EXCLUDED.version;
 
 -- name: get_case
@@ -52,8 +54,28 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (event_id) DO NOTHING;
 
 -- name: list_events
-SELECT event_id, occurred_at, kind, summary, actor, agency, data
-FROM case_events WHERE case_id = $1 ORDER BY occurred_at, event_id;
+-- The whole timeline in the order it happened (the case's own events and its children's).
+SELECT event_id, occurred_at, kind, summary, actor, agency, data, seq
+FROM case_events WHERE case_id = $1 ORDER BY occurred_at, seq;
+
+-- name: list_events_newest
+-- A page of the timeline, newest first: ($2, $3) the last (occurred_at, seq) already shown
+-- (NULL for the first page), $4 the page size.
+SELECT event_id, occurred_at, kind, summary, actor, agency, data, seq
+FROM case_events
+WHERE case_id = $1 AND ($2::timestamptz IS NULL OR (occurred_at, seq) < ($2, $3))
+ORDER BY occurred_at DESC, seq DESC
+LIMIT $4;
+
+-- name: long_histories
+-- Open cases whose current run's history passed a share of Temporal's limits, largest first.
+SELECT c.case_id, c.case_number, c.workflow_id, c.stage, c.runs, c.history_events,
+       c.history_bytes, c.station_node_id, c.updated_at, s.name AS station_name
+FROM cases c JOIN org_nodes s ON s.node_id = c.station_node_id
+WHERE c.closed_at IS NULL AND (c.history_events >= $1 OR c.history_bytes >= $2)
+  AND s.path LIKE $3 || '%'
+ORDER BY c.history_events DESC
+LIMIT $4;
 
 -- name: list_cases_in_subtree
 -- Cases of a user's subtree (the responsible station or the origin community lies at or

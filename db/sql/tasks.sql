@@ -1,11 +1,12 @@
 -- name: insert_task
--- A re-sent open task refreshes what may change while it is open: overdue, assignee (transfer).
+-- A re-sent open task refreshes what may change while it is open: overdue, assignee
+-- (transfer), context (a supervision item's reminders).
 INSERT INTO tasks (task_id, case_id, kind, assignee_node_id, assignee_role, context, opened_at,
                    deadline, overdue, workflow_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (task_id) DO UPDATE
 SET overdue = EXCLUDED.overdue, assignee_node_id = EXCLUDED.assignee_node_id,
-    assignee_role = EXCLUDED.assignee_role
+    assignee_role = EXCLUDED.assignee_role, context = EXCLUDED.context
 WHERE tasks.status = 'open';
 
 -- name: cancel_task
