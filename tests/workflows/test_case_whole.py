@@ -154,6 +154,7 @@ async def test_a_long_stay_refreshes_the_notice_and_settles_until_the_family_is_
     await complete(api, caseworker, task, {"origin_address": "东湖区柳岸社区", "origin_node_id": "dh-t1-c1"})
     case = await _wait_kinds(api, caseworker, case_id, {"settlement_ended"})
     await wait_for_stage(api, caseworker, case_id, "return_home")
+    await replay_and_maybe_record(stack, f"rescue-case:{case['case_number']}", "v3_settled_then_found")
 
 
 async def test_a_match_during_settlement_stops_it(stack: Stack, api: httpx.AsyncClient) -> None:
@@ -235,3 +236,4 @@ async def test_an_unreachable_agency_becomes_the_stations_task_until_it_answers(
     gone = await api.get(f"/api/v1/tasks/{outreach['task_id']}", headers=caseworker)
     assert gone.json()["status"] == "cancelled"
     assert outreach["task_id"] not in {t["task_id"] for t in case["open_tasks"]}
+    await replay_and_maybe_record(stack, f"rescue-case:{case['case_number']}", "v3_agency_outreach")
