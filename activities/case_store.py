@@ -12,9 +12,11 @@ from domain.agencies import (
     NOTIFY,
     PUBLISH_FAMILY_SEARCH_NOTICE,
     RECORD_CHILD_ACTIVITY,
+    RECORD_EXTERNAL_FOLLOW_UP,
     RECORD_SETTLEMENT,
     RESOLVE_SUPERVISOR,
     SYNC_CASE,
+    ExternalFollowUp,
     FamilySearchNotice,
     Notification,
     PreviousCases,
@@ -72,6 +74,12 @@ class CaseStoreActivities:
                 birth_date=query.birth_date.isoformat() if query.birth_date else None)
         return PreviousCases(case_numbers=numbers)
 
+    @activity.defn(name=RECORD_EXTERNAL_FOLLOW_UP)
+    async def record_external_follow_up(self, request: ExternalFollowUp) -> None:
+        """The follow-up request to another city, on record (and later its acknowledgment)."""
+        async with self._pool.acquire() as conn:
+            await records_repo.record_external_follow_up(conn, request=request)
+
     @activity.defn(name=RECORD_SETTLEMENT)
     async def record_settlement(self, record: SettlementRecord) -> None:
         """The finance ledger of one settlement voucher (submitted → approved → paid)."""
@@ -80,4 +88,5 @@ class CaseStoreActivities:
 
     def all(self) -> list[object]:
         return [self.sync_case, self.record_child_activity, self.resolve_supervisor, self.notify,
-                self.publish_family_search_notice, self.find_previous_cases, self.record_settlement]
+                self.publish_family_search_notice, self.find_previous_cases, self.record_settlement,
+                self.record_external_follow_up]

@@ -55,3 +55,12 @@ async def mark_signalled(conn: asyncpg.Connection, *, callback_id: str) -> None:
 async def release_callback(conn: asyncpg.Connection, *, callback_id: str) -> None:
     """The signal failed: forget the callback so the agency's retry is treated as new."""
     await conn.execute(sql("release_callback"), callback_id)
+
+
+async def case_exists(conn: asyncpg.Connection, *, case_number: str) -> bool:
+    return bool(await conn.fetchval(sql("case_exists"), case_number))
+
+
+async def dna_sample_of_case(conn: asyncpg.Connection, *, case_number: str, sample_id: str) -> bool:
+    """True when the case submitted this sample to the DNA database."""
+    return bool(await conn.fetchval(sql("dna_sample_of_case"), case_number, sample_id))

@@ -9,7 +9,7 @@ import asyncpg
 
 from db.network_repo import get_node
 from db.queries import sql
-from domain.agencies import FamilySearchNotice, Notification, SettlementRecord
+from domain.agencies import ExternalFollowUp, FamilySearchNotice, Notification, SettlementRecord
 from domain.case import ChildRecordInput
 from domain.enums import NodeLevel, Role
 from domain.tasks import Assignee
@@ -63,6 +63,12 @@ async def record_child(conn: asyncpg.Connection, *, data: ChildRecordInput) -> N
             await conn.execute(sql("insert_task"), uuid.UUID(task.task_id), case_id, task.kind.value,
                                task.assignee.node_id, task.assignee.role.value, task.context,
                                task.opened_at, task.deadline, task.overdue, data.workflow_id)
+
+
+async def record_external_follow_up(conn: asyncpg.Connection, *, request: ExternalFollowUp) -> None:
+    await conn.execute(sql("upsert_external_follow_up"), request.request_id, uuid.UUID(request.case_id),
+                       request.receiving_agency, request.contact, request.message,
+                       request.requested_at, request.acknowledged_at, request.acknowledged_by)
 
 
 async def record_settlement(conn: asyncpg.Connection, *, record: SettlementRecord) -> None:

@@ -30,6 +30,7 @@ FIND_PREVIOUS_CASES = "find_previous_cases"
 RECORD_CHILD_ACTIVITY = "record_child_activity"
 """Write a child workflow's events and tasks (treatment, follow-up) into the case's records."""
 RECORD_SETTLEMENT = "record_settlement"
+RECORD_EXTERNAL_FOLLOW_UP = "record_external_follow_up"
 """Write a treatment settlement's state (submitted, approved, rejected, paid) in fen."""
 
 AGENCY_OF = {
@@ -248,6 +249,20 @@ class HospitalPaymentInput(BaseModel):
 class HospitalPayment(BaseModel):
     voucher_no: str
     payment_ref: str
+
+
+class ExternalFollowUp(BaseModel):
+    """A follow-up request sent to the receiving city's rescue station or civil-affairs office
+    (a person gone home outside the city's network), and its acknowledgment."""
+
+    request_id: str
+    case_id: str
+    receiving_agency: str
+    contact: str | None = None
+    message: str
+    requested_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
 
 
 class SettlementRecord(BaseModel):

@@ -23,6 +23,10 @@ class AgencyNodes(BaseModel):
     hospital: str = "hospital-1"
     transport: str = "transport-rail"
     urban_management: str = "city-bureau"
+    civil_affairs: str = "city-bureau"
+    """The civil-affairs bureau: places a long-term unidentified person for good."""
+    operations: str = "city-bureau"
+    """Where the operators on duty are told of an agency that stays unreachable."""
 
 
 class RescueCaseInput(BaseModel):
@@ -95,6 +99,9 @@ class CaseState(BaseModel):
     previous_cases: list[str] = Field(default_factory=list)
     """Case numbers of earlier cases of the same person (re-entry)."""
     treatments: int = 0
+    follow_up_by: str | None = None
+    """Who follows the person up after the return (another city's station or office)."""
+    follow_up_acknowledged: bool = False
     policy_name: str
     version: int = 0
     """Grows with every change; the read model keeps only the newest version it saw."""
@@ -131,6 +138,10 @@ class IdentitySearchCarry(BaseModel):
     confirmation_task_id: str | None = None
     notice_published: bool = False
     minor_dna: bool = False
+    notices_refreshed: int = 0
+    """Times the family-search notice was refreshed (every ``notice_refresh_interval``)."""
+    settlement_step: int = 0
+    """落户安置: 0 not started; 1 application, 2 household registration, 3 placement; 4 done."""
     """A minor's DNA collection belongs to this search (every minor, or an unidentified one)."""
 
 

@@ -58,6 +58,12 @@ class TaskKind(StrEnum):
     SETTLEMENT_REVIEW = "settlement_review"  # station reviews a hospital settlement voucher
     SUPERVISION = "supervision"  # supervising level follows up an overdue task (督办)
     REFERRAL = "referral"  # a department handles a follow-up referral (低保, 临时救助…)
+    SETTLEMENT_APPLICATION = "settlement_application"  # station applies for settlement (落户安置)
+    HOUSEHOLD_REGISTRATION = "household_registration"  # police register a household (户籍登记)
+    INSTITUTION_PLACEMENT = "institution_placement"  # civil affairs place the person for good
+    AGENCY_OUTREACH = "agency_outreach"  # station reaches an agency whose system stays unreachable
+    REMOTE_HANDOVER = "remote_handover"  # station hands over to another city's station or office
+    FOLLOW_UP_CONFIRMATION = "follow_up_confirmation"  # the other city acknowledged the follow-up
 
 
 class DiscoveryCondition(StrEnum):
@@ -192,6 +198,12 @@ _LABEL_LIST: list[tuple[StrEnum, str]] = [
     (TaskKind.DNA_SAMPLE, "采集DNA样本"),
     (TaskKind.FAMILY_VERIFICATION, "联系并核实家属"),
     (TaskKind.LONG_TERM_PLACEMENT, "长期滞留人员托养安置"),
+    (TaskKind.SETTLEMENT_APPLICATION, "申请落户安置"),
+    (TaskKind.HOUSEHOLD_REGISTRATION, "办理户籍登记"),
+    (TaskKind.INSTITUTION_PLACEMENT, "安置到社会福利机构"),
+    (TaskKind.AGENCY_OUTREACH, "联系无法接通的协作单位"),
+    (TaskKind.REMOTE_HANDOVER, "外地交接（移交流出地救助机构）"),
+    (TaskKind.FOLLOW_UP_CONFIRMATION, "确认流出地接续跟踪随访"),
     (TaskKind.RETURN_ESCORT, "护送返乡"),
     (TaskKind.BOARDING_CONFIRMATION, "确认乘车"),
     (TaskKind.SETTLEMENT_REVIEW, "审核医疗结算凭证"),

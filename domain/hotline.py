@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -152,3 +153,5 @@ class FindingRequest(BaseModel):
     sex: Sex = Field(default=Sex.UNKNOWN, description="性别")
     apparent_minor: bool = Field(default=False, description="看起来是未成年人")
     person_name: str | None = Field(default=None, max_length=50, description="姓名（如知道）")
+    policy: str | None = Field(default=None, description="个案时限策略名称（默认为系统配置；演练用 compressed）")
+    policy_overrides: dict[str, Any] | None = Field(default=None, description="时限覆盖（仅测试与演练环境允许）")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -174,6 +175,8 @@ class EncounterRequest(BaseModel):
     condition: DiscoveryCondition = Field(default=DiscoveryCondition.ABLE_ADULT, description="人员状况")
     sex: Sex = Field(default=Sex.UNKNOWN, description="性别")
     apparent_minor: bool = Field(default=False, description="看起来是未成年人")
+    policy: str | None = Field(default=None, description="个案时限策略名称（默认为系统配置；演练用 compressed）")
+    policy_overrides: dict[str, Any] | None = Field(default=None, description="时限覆盖（仅测试与演练环境允许）")
 
 
 class PatrolRoundInput(BaseModel):

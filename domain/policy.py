@@ -69,6 +69,13 @@ class Policy(BaseModel):
     """Longest a task completion waits for the case to reach its next step before answering
     (only while an agency call is being retried: every waiting point answers at once)."""
 
+    notice_refresh_interval: timedelta = timedelta(days=30)
+    """Unidentified this long (and again each time): the family-search notice is refreshed."""
+    settlement_after: timedelta = timedelta(days=90)
+    """Unidentified this long: the household-registration and settlement path (落户安置) starts."""
+    agency_outreach_after: timedelta = timedelta(hours=4)
+    """An agency call failing this long: the station gets a task to reach the agency otherwise."""
+
     history_event_bound: int = Field(default=5000, ge=200)
     """A case workflow continues as new at its next checkpoint once its history has this many
     events (Temporal warns at 10,240 and terminates at 51,200)."""
@@ -83,12 +90,23 @@ class Policy(BaseModel):
         return self.escalation_repeat
 
     def deadline_for(self, kind: TaskKind) -> timedelta:
-        return self.task_deadlines[kind]
+        # A case started before a kind existed keeps its policy: the standard deadline applies.
+        return self.task_deadlines.get(kind) or NEW_KIND_DEADLINES[kind]
 
     def local_date(self, moment: datetime) -> date:
         """The city's calendar date at ``moment`` (deadlines, ages and travel dates use it)."""
         return moment.astimezone(timezone(timedelta(hours=self.utc_offset_hours))).date()
 
+
+NEW_KIND_DEADLINES: dict[TaskKind, timedelta] = {
+    TaskKind.SETTLEMENT_APPLICATION: timedelta(days=15),
+    TaskKind.HOUSEHOLD_REGISTRATION: timedelta(days=30),
+    TaskKind.INSTITUTION_PLACEMENT: timedelta(days=30),
+    TaskKind.AGENCY_OUTREACH: timedelta(hours=24),
+    TaskKind.REMOTE_HANDOVER: timedelta(days=7),
+    TaskKind.FOLLOW_UP_CONFIRMATION: timedelta(days=15),
+}
+"""Deadlines of task kinds added after the first policies (and of policies that lack them)."""
 
 STANDARD = Policy(
     name="standard",
@@ -109,6 +127,7 @@ STANDARD = Policy(
         TaskKind.SETTLEMENT_REVIEW: timedelta(days=15),
         TaskKind.SUPERVISION: timedelta(days=2),
         TaskKind.REFERRAL: timedelta(days=30),
+        **NEW_KIND_DEADLINES,
     },
     escalation_repeat=timedelta(days=1),
     follow_up_interval=timedelta(days=91),
@@ -134,6 +153,12 @@ COMPRESSED = Policy(
         TaskKind.SETTLEMENT_REVIEW: timedelta(minutes=10),
         TaskKind.SUPERVISION: timedelta(minutes=10),
         TaskKind.REFERRAL: timedelta(minutes=10),
+        TaskKind.SETTLEMENT_APPLICATION: timedelta(minutes=10),
+        TaskKind.HOUSEHOLD_REGISTRATION: timedelta(minutes=10),
+        TaskKind.INSTITUTION_PLACEMENT: timedelta(minutes=10),
+        TaskKind.AGENCY_OUTREACH: timedelta(minutes=10),
+        TaskKind.REMOTE_HANDOVER: timedelta(minutes=10),
+        TaskKind.FOLLOW_UP_CONFIRMATION: timedelta(minutes=10),
     },
     escalation_repeat=timedelta(minutes=5),
     escalation_weekly_after=timedelta(minutes=35),
@@ -148,6 +173,9 @@ COMPRESSED = Policy(
     family_search_notice_within=timedelta(seconds=1),
     identity_search_interval=timedelta(minutes=5),
     stay_limit=timedelta(minutes=10),
+    notice_refresh_interval=timedelta(minutes=30),
+    settlement_after=timedelta(minutes=90),
+    agency_outreach_after=timedelta(seconds=30),
     discharge_wait=timedelta(minutes=10),
     settlement_window=timedelta(seconds=30),
     lost_contact_after=timedelta(days=365),

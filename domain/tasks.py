@@ -93,6 +93,26 @@ class HandoverReceiptPayload(BaseModel):
     notes: str | None = Field(default=None, max_length=1000, description="备注")
 
 
+class RemoteHandoverPayload(BaseModel):
+    """外地交接: the person handed over to the receiving city's rescue station or civil-affairs
+    office (their origin lies outside this city's network)."""
+
+    receiving_agency: str = Field(min_length=1, max_length=100, description="接收单位（流出地救助管理站或民政部门）")
+    received_by: str = Field(min_length=1, max_length=50, description="接收人")
+    received_on: date = Field(description="交接日期")
+    receipt_number: str | None = Field(default=None, max_length=100, description="回执编号")
+    contact: str | None = Field(default=None, max_length=100, description="接收单位联系电话")
+    notes: str | None = Field(default=None, max_length=1000, description="备注")
+
+
+class FollowUpConfirmationPayload(BaseModel):
+    """确认流出地接续跟踪随访: the receiving city acknowledged the follow-up request."""
+
+    acknowledged_by: str = Field(min_length=1, max_length=100, description="确认人及单位")
+    acknowledged_on: date = Field(description="确认日期")
+    how: str = Field(min_length=1, max_length=200, description="确认方式（回函、电话等）")
+
+
 class FollowUpVisitPayload(BaseModel):
     """跟踪随访: a quarterly visit to the person and their family."""
 
@@ -154,6 +174,37 @@ class LongTermPlacementPayload(BaseModel):
     notes: str | None = Field(default=None, max_length=1000, description="备注")
 
 
+class SettlementApplicationPayload(BaseModel):
+    """申请落户安置: the station's application for a long-term unidentified person."""
+
+    applied_on: date = Field(description="申请日期")
+    reference: str = Field(min_length=1, max_length=100, description="申请文号")
+    notes: str | None = Field(default=None, max_length=1000, description="备注")
+
+
+class HouseholdRegistrationPayload(BaseModel):
+    """办理户籍登记: the police register the person's household (落户)."""
+
+    registered_on: date = Field(description="登记日期")
+    household_address: str = Field(min_length=1, max_length=200, description="落户地址")
+    notes: str | None = Field(default=None, max_length=1000, description="备注")
+
+
+class InstitutionPlacementPayload(BaseModel):
+    """安置到社会福利机构: the civil-affairs bureau places the person for good."""
+
+    institution: str = Field(min_length=1, max_length=100, description="安置机构")
+    placed_on: date = Field(description="安置日期")
+    notes: str | None = Field(default=None, max_length=1000, description="备注")
+
+
+class AgencyOutreachPayload(BaseModel):
+    """联系无法接通的协作单位: what the station did when an agency's system stayed down."""
+
+    contacted: str = Field(min_length=1, max_length=200, description="联系了谁、用什么方式（电话、上门、公函）")
+    outcome: str = Field(min_length=1, max_length=1000, description="结果与后续安排")
+
+
 class ReturnEscortPayload(BaseModel):
     """护送返乡: staff escorting a protective or assisting person home."""
 
@@ -202,6 +253,12 @@ PAYLOAD_MODELS: dict[TaskKind, type[BaseModel]] = {
     TaskKind.DNA_SAMPLE: DnaSamplePayload,
     TaskKind.FAMILY_VERIFICATION: FamilyVerificationPayload,
     TaskKind.LONG_TERM_PLACEMENT: LongTermPlacementPayload,
+    TaskKind.SETTLEMENT_APPLICATION: SettlementApplicationPayload,
+    TaskKind.HOUSEHOLD_REGISTRATION: HouseholdRegistrationPayload,
+    TaskKind.INSTITUTION_PLACEMENT: InstitutionPlacementPayload,
+    TaskKind.AGENCY_OUTREACH: AgencyOutreachPayload,
+    TaskKind.REMOTE_HANDOVER: RemoteHandoverPayload,
+    TaskKind.FOLLOW_UP_CONFIRMATION: FollowUpConfirmationPayload,
     TaskKind.RETURN_ESCORT: ReturnEscortPayload,
     TaskKind.BOARDING_CONFIRMATION: BoardingConfirmationPayload,
     TaskKind.SETTLEMENT_REVIEW: SettlementReviewPayload,

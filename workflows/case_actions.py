@@ -125,11 +125,21 @@ def validate_treatment(rt: CaseRuntime, inp: TreatmentRequestInput) -> None:
         raise _refuse("受助人员正在住院救治")
 
 
+PATCH_DNA_SAMPLE_CHECKED = "dna-sample-checked"
+"""A DNA match counts only for a sample the case submitted (cases from before took any)."""
+
+
 def on_dna_result(rt: CaseRuntime, result: DnaResult) -> None:
     """A DNA comparison: a match waits for family verification; a duplicate changes nothing."""
     if result.callback_id in rt._seen_callbacks:
         return
     rt._seen_callbacks.add(result.callback_id)
+    if (result.matched and result.sample_id not in rt.dna_samples
+            and workflow.patched(PATCH_DNA_SAMPLE_CHECKED)):
+        # A match for a sample this case never sent would send a caseworker to a family
+        # nobody found: recorded, nothing else.
+        rt.event("dna_result_rejected", "收到的DNA比对结果不属于本个案送检的样本，未采用", agency="police")
+        return
     if result.matched and result.record is not None:
         if rt.state.identity_known:
             rt.event("dna_match_late", "DNA比对成功（身份已查明，仅记录）", agency="police")

@@ -17,11 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.agencies import (
         AGENCY_OF,
         AGENCY_REFUSED,
-        NOTIFY,
-        RESOLVE_SUPERVISOR,
         SYNC_CASE,
-        Notification,
-        SupervisorQuery,
         label_of_call,
     )
     from domain.case import (
@@ -40,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.policy import Policy
     from domain.tasks import Assignee, CaseTask
     from workflows import search_attributes as sa
+    from workflows.escalation import Escalation
 
 TASK_NOT_FOUND = "TaskNotFound"
 TASK_ALREADY_DONE = "TaskAlreadyDone"
@@ -53,6 +50,9 @@ PATCH_SUPERVISION = "supervision-on-overdue"
 PATCH_SETTLE_WHEN_QUIET = "settle-when-quiet"
 """A completion is answered once no activity is under way (before: when the main path
 waited, so the last step of a treatment or follow-up always took the settle timeout)."""
+PATCH_AGENCY_OUTREACH = "agency-outreach"
+"""An agency call failing past ``policy.agency_outreach_after`` gives the station a task
+(cases from before only retried)."""
 PATCH_REMINDER_BACKOFF = "reminder-backoff"
 """Reminders of an overdue task slow down (daily, weekly, monthly) and remind the one
 supervision item; cases from before repeated the escalation every ``escalation_repeat``."""
@@ -60,7 +60,7 @@ supervision item; cases from before repeated the escalation every ``escalation_r
 _STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
-class CaseRuntime:
+class CaseRuntime(Escalation):
     """State of one case and the moves that change it; owned by RescueCaseWorkflow."""
 
     def __init__(self, inp: RescueCaseInput):
@@ -71,6 +71,7 @@ class CaseRuntime:
                             station_node_id=inp.station_node_id, policy_name=inp.policy.name,
                             opened_at=workflow.now()),
         )
+        self.operator_node = inp.agencies.operations
 
     def _init_common(self, *, policy: Policy, state: CaseState) -> None:
         self.policy = policy
@@ -107,6 +108,8 @@ class CaseRuntime:
         """False while the case waits for a person or a timer: a completion has settled."""
         self.in_flight = 0
         """Activities under way; the case continues as new only when none is."""
+        self.operator_node = "city-bureau"
+        """Where operators are told of an agency that stays unreachable."""
         self.search: IdentitySearchCarry | None = None
         """The identity search, while it runs (carried across continue-as-new)."""
 
@@ -276,63 +279,24 @@ class CaseRuntime:
             self._withdraw_now(task_id, reason)
         await self.sync()
 
-    async def _supervise(self, task: CaseTask) -> None:
-        """First escalation of a task: the supervising level gets a task and a notification."""
-        if task.task_id in self._supervised or task.kind == TaskKind.SUPERVISION:
-            return
-        supervisor = await self.store(
-            RESOLVE_SUPERVISOR, SupervisorQuery(node_id=task.assignee.node_id, role=task.assignee.role,
-                                                station_node_id=self.state.station_node_id),
-            Assignee)
-        now = workflow.now()
-        sup = CaseTask(task_id=str(workflow.uuid4()), case_id=self.state.case_id,
-                       kind=TaskKind.SUPERVISION, assignee=supervisor, opened_at=now,
-                       deadline=now + self.policy.deadline_for(TaskKind.SUPERVISION),
-                       context={"overdue_task_id": task.task_id, "overdue_kind": task.kind.value,
-                                "overdue_assignee_node": task.assignee.node_id})
-        self._open[sup.task_id] = sup
-        self._supervised[task.task_id] = sup.task_id
-        self.background.append(asyncio.create_task(self._await_supervision(sup)))
-        await self.store(
-            NOTIFY, Notification(notification_id=sup.task_id, node_id=supervisor.node_id,
-                                 role=supervisor.role, case_id=self.state.case_id,
-                                 message=f"个案{self.state.case_number}的任务“{label(task.kind)}”已超期，请督办"))
-
-    async def _remind(self, task: CaseTask) -> None:
-        """A later reminder of an overdue task: the one supervision item is updated and its
-        holder notified again; one line on the timeline."""
-        now = workflow.now()
-        task.reminders += 1
-        task.last_reminded_at = now
-        days = max((now - task.deadline).days, 0)
-        self.event("task_reminded", f"任务“{label(task.kind)}”仍未办理（已超期{days}天），第{task.reminders}次提醒督办",
-                   task_id=task.task_id, reminders=task.reminders)
-        sup_id = self._supervised.get(task.task_id)
-        sup = self._open.get(sup_id) if sup_id else None
-        if sup is not None:
-            sup.context = {**sup.context, "reminders": task.reminders,
-                           "overdue_since": task.deadline.isoformat()}
-            await self.store(NOTIFY, Notification(
-                notification_id=f"{sup.task_id}:{task.reminders}", node_id=sup.assignee.node_id,
-                role=sup.assignee.role, case_id=self.state.case_id,
-                message=f"个案{self.state.case_number}的任务“{label(task.kind)}”仍未办理，请继续督办"))
-        await self.sync()
-
-    async def _await_supervision(self, sup: CaseTask) -> None:
-        done = await self.await_task(sup)
-        if done is not None:
-            self.event("supervised", f"{done.actor.shown_as}督办：{done.payload.get('action_taken', '')}",
-                       actor=done.actor.username)
-            await self.sync()
-
     async def call(self, activity: str, arg: Any, result_type: type[Any] | None = None) -> Any:
         """Call an agency with the policy's timeout and retries. Faults are retried for as long
         as it takes (operators see the failing call); a refusal is recorded on the timeline and
         answers None, so the caller takes the case's other way instead of failing it."""
         self.in_flight += 1
         try:
-            return await workflow.execute_activity(activity, arg, result_type=result_type,
-                                                   **self.agency_call())
+            if not workflow.patched(PATCH_AGENCY_OUTREACH):
+                return await workflow.execute_activity(activity, arg, result_type=result_type,
+                                                       **self.agency_call())
+            pending = workflow.start_activity(activity, arg, result_type=result_type,
+                                              **self.agency_call())
+            try:
+                await workflow.wait_condition(pending.done, timeout=self.policy.agency_outreach_after)
+            except TimeoutError:
+                # Still failing after the policy's time: a person reaches the agency by other
+                # means; the task closes itself when the call goes through.
+                self.background.append(asyncio.create_task(self._outreach(activity, pending)))
+            return await pending
         except ActivityError as exc:
             cause = exc.cause
             if not (isinstance(cause, ApplicationError) and cause.type == AGENCY_REFUSED):

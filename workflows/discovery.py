@@ -28,6 +28,11 @@ with workflow.unsafe.imports_passed_through():
 
 ESCORTED = frozenset({DiscoveryCondition.MINOR, DiscoveryCondition.ELDERLY,
                       DiscoveryCondition.DISABLED, DiscoveryCondition.LIMITED_MOBILITY})
+AT_THE_STATION_TOO = frozenset({DiscoveryCondition.CRITICALLY_ILL,
+                                DiscoveryCondition.PSYCHIATRIC_RISK})
+"""Conditions whose discovery steps apply to a walk-in too (the others bring the person in)."""
+PATCH_WALK_IN_CONDITIONS = "walk-in-conditions"
+"""Walk-ins skipped discovery whatever their condition before."""
 
 
 def is_guided(rt: CaseRuntime) -> bool:
@@ -45,7 +50,10 @@ async def discover(rt: CaseRuntime) -> None:
     report = rt.input.report
     condition = report.effective_condition()
     if report.channel == DiscoveryChannel.WALK_IN:
-        return
+        # At the station already: nobody needs bringing, but a critically ill person still
+        # gets the hospital and a psychiatric patient who may cause harm still the police.
+        if condition not in AT_THE_STATION_TOO or not workflow.patched(PATCH_WALK_IN_CONDITIONS):
+            return
     rt.set_stage(Stage.DISCOVERY)
     if condition == DiscoveryCondition.ABLE_ADULT:
         rt.event("guided", "已告知救助站地址和电话，引导其自行前往救助站")

@@ -43,12 +43,14 @@ class FollowUpWorkflow(TaskOwner):
     def __init__(self, inp: FollowUpInput) -> None:
         self.inp = inp
         self.rt = ChildRuntime(case_id=inp.case_id, case_number=inp.case_number,
-                               station_node_id=inp.station_node_id, policy=inp.policy)
+                               station_node_id=inp.station_node_id, policy=inp.policy,
+                               stage="follow_up", node_id=inp.community_node_id)
         self.visits = inp.visits_done
 
     @workflow.run
     async def run(self, inp: FollowUpInput) -> FollowUpResult:
         rt = self.rt
+        rt._upsert_search_attributes()  # stage, node, overdue: found like a case
         liaison = Assignee(node_id=inp.community_node_id, role=Role.LIAISON)
         last_contact = inp.last_family_contact_at or workflow.now()
         lost_reported = inp.lost_contact_reported

@@ -8,20 +8,32 @@ from temporalio import workflow
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.agencies import EXCHANGE_TICKET, TicketExchangeInput
+    from domain.agencies import (
+        EXCHANGE_TICKET,
+        RECORD_EXTERNAL_FOLLOW_UP,
+        ExternalFollowUp,
+        TicketExchangeInput,
+    )
     from domain.case import TicketInfo
     from domain.child_flows import FollowUpInput
     from domain.enums import Classification, Role, Stage, TaskKind
     from domain.tasks import (
         Assignee,
         BoardingConfirmationPayload,
+        FollowUpConfirmationPayload,
         HandoverReceiptPayload,
+        RemoteHandoverPayload,
         ReturnEscortPayload,
         TicketVoucherPayload,
     )
     from workflows.case_runtime import CaseRuntime
     from workflows.follow_up_workflow import FollowUpWorkflow
     from workflows.ids import follow_up_workflow_id
+
+
+PATCH_FOLLOW_UP_ELSEWHERE = "follow-up-elsewhere"
+"""A return outside the city is handed over to the receiving city and its follow-up
+acknowledged (cases from before ended with ``follow_up_elsewhere``)."""
 
 
 async def go_home(rt: CaseRuntime) -> None:
@@ -82,6 +94,9 @@ async def hand_over(rt: CaseRuntime) -> None:
     records the receipt from a locality outside the network. Then follow-up begins."""
     rt.set_stage(Stage.HANDOVER)
     in_network = rt.state.origin_node_id is not None
+    if not in_network and workflow.patched(PATCH_FOLLOW_UP_ELSEWHERE):
+        await _hand_over_elsewhere(rt)
+        return
     assignee = (Assignee(node_id=rt.state.origin_node_id, role=Role.LIAISON) if in_network
                 else Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER))
     ticket = rt.state.ticket
@@ -109,3 +124,39 @@ async def hand_over(rt: CaseRuntime) -> None:
         parent_close_policy=ParentClosePolicy.ABANDON,
     )
     rt.event("follow_up_handed", "已交由流出地社区跟踪随访")
+
+
+async def _hand_over_elsewhere(rt: CaseRuntime) -> None:
+    """Home lies outside the city's network: the station hands the person over to the
+    receiving city's rescue station or civil-affairs office (who, when, receipt), sends them
+    the follow-up request on record, and the case ends only once they acknowledged it."""
+    caseworker = Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER)
+    ticket = rt.state.ticket
+    done = await rt.task(TaskKind.REMOTE_HANDOVER, caseworker,
+                         destination=ticket.destination if ticket else None,
+                         travel_date=ticket.travel_date if ticket else None,
+                         origin_address=rt.state.origin_address)
+    receipt = RemoteHandoverPayload.model_validate(done.payload)
+    rt.event("handed_over", f"已移交{receipt.receiving_agency}（接收人{receipt.received_by}，"
+             f"{receipt.received_on}" + (f"，回执{receipt.receipt_number}" if receipt.receipt_number else "") + "）",
+             actor=done.actor.username)
+    rt.state.follow_up_by = receipt.receiving_agency
+    request = ExternalFollowUp(
+        request_id=f"{rt.state.case_number}:follow-up", case_id=rt.state.case_id,
+        receiving_agency=receipt.receiving_agency, contact=receipt.contact,
+        message=(f"个案{rt.state.case_number}的受助人员已于{receipt.received_on}移交贵单位，"
+                 f"请按规定开展跟踪随访，并回复确认。"),
+        requested_at=workflow.now())
+    await rt.store(RECORD_EXTERNAL_FOLLOW_UP, request)
+    rt.event("follow_up_requested", f"已向{receipt.receiving_agency}发出跟踪随访请求（已存档），等待确认")
+    await rt.sync()
+    ack = await rt.task(TaskKind.FOLLOW_UP_CONFIRMATION, caseworker,
+                        receiving_agency=receipt.receiving_agency, contact=receipt.contact)
+    confirmed = FollowUpConfirmationPayload.model_validate(ack.payload)
+    await rt.store(RECORD_EXTERNAL_FOLLOW_UP, request.model_copy(update={
+        "acknowledged_at": workflow.now(), "acknowledged_by": confirmed.acknowledged_by}))
+    rt.state.follow_up_acknowledged = True
+    rt.event("follow_up_acknowledged",
+             f"{receipt.receiving_agency}已确认负责跟踪随访（{confirmed.acknowledged_by}，{confirmed.how}）",
+             actor=ack.actor.username)
+    await rt.sync()

@@ -29,8 +29,11 @@ with workflow.unsafe.imports_passed_through():
         CaseTask,
         DnaSamplePayload,
         FamilyVerificationPayload,
+        HouseholdRegistrationPayload,
         IdentityConfirmationPayload,
+        InstitutionPlacementPayload,
         LongTermPlacementPayload,
+        SettlementApplicationPayload,
     )
     from workflows.case_carry import continue_as_new, history_full, open_task_of
     from workflows.case_runtime import CaseRuntime
@@ -38,6 +41,9 @@ with workflow.unsafe.imports_passed_through():
 
 PATCH_DNA_FOR_EVERY_MINOR = "dna-for-every-minor"
 """Cases from before sampled only minors whose identity stayed unknown."""
+PATCH_LONG_STAY_STEPS = "long-stay-steps"
+"""The notice refreshed every month and the settlement path after three months (cases from
+before had neither)."""
 
 
 def _caseworker(rt: CaseRuntime) -> Assignee:
@@ -95,6 +101,9 @@ async def search_identity(rt: CaseRuntime) -> None:
     if minor and not every_minor:
         side.append(asyncio.create_task(_collect_dna(rt)))
     side.append(asyncio.create_task(_long_term_after_limit(rt)))
+    if workflow.patched(PATCH_LONG_STAY_STEPS):
+        side += [asyncio.create_task(_refresh_notices(rt)),
+                 asyncio.create_task(_settle_long_stay(rt))]
     rt.background.extend(side)
     confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt),
                                  reason="police_lookup_without_result")
@@ -117,6 +126,9 @@ async def resume_identity_search(rt: CaseRuntime) -> None:
     placement = open_task_of(rt, TaskKind.LONG_TERM_PLACEMENT)
     if placement is not None or not rt.state.long_term:
         side.append(asyncio.create_task(_long_term_after_limit(rt, placement)))
+    side.append(asyncio.create_task(_refresh_notices(rt)))
+    if search.settlement_step < len(SETTLEMENT_STEPS) + 1:
+        side.append(asyncio.create_task(_settle_long_stay(rt, resumed=True)))
     rt.background.extend(side)
     await _search(rt, side, rt._open[search.confirmation_task_id])
 
@@ -131,6 +143,7 @@ async def _search(rt: CaseRuntime, side: list[asyncio.Task[None]], confirm: Case
         for task in (*side, confirmation):
             task.cancel()
         raise
+    await _stop_settlement(rt)
     rt.search = None
     for task in side:
         task.cancel()
@@ -200,11 +213,8 @@ async def _publish_notice(rt: CaseRuntime) -> None:
     assert rt.search is not None
     due = rt.search.started_at + rt.policy.family_search_notice_within / 2
     await workflow.sleep(max(due - workflow.now(), timedelta(milliseconds=1)))
-    person = rt.state.person
-    text = (f"寻亲公告：{rt.state.case_number}，{label(person.sex)}，约{person.age}岁，"
-            f"于{rt.input.report.place}被发现，现在{rt.state.station_node_id}受助，知情者请联系救助站或拨打12349。")
     await rt.store(PUBLISH_FAMILY_SEARCH_NOTICE, FamilySearchNotice(
-        notice_id=f"{rt.state.case_number}:notice", case_id=rt.state.case_id, text=text))
+        notice_id=f"{rt.state.case_number}:notice", case_id=rt.state.case_id, text=_notice_text(rt)))
     rt.search.notice_published = True
     rt.event("notice_published", "已发布寻亲公告")
     await rt.sync()
@@ -234,6 +244,7 @@ async def _collect_dna(rt: CaseRuntime, open_task: CaseTask | None = None) -> No
         await rt.sync()
     rt.dna_samples.add(sample.sample_id)
     rt.event("dna_submitted", "样本已录入打拐DNA信息库，等待比对结果", agency="police",
+             sample_id=sample.sample_id,
              database_ref=submission.database_ref)
     await rt.sync()
 
@@ -258,4 +269,95 @@ async def _long_term_after_limit(rt: CaseRuntime, placement: CaseTask | None = N
         done = resumed
     placement = LongTermPlacementPayload.model_validate(done.payload)
     rt.event("placed", f"已安置于{placement.institution}（{placement.placed_on}）", actor=done.actor.username)
+    await rt.sync()
+
+
+def _notice_text(rt: CaseRuntime) -> str:
+    person = rt.state.person
+    return (f"寻亲公告：{rt.state.case_number}，{label(person.sex)}，约{person.age}岁，"
+            f"于{rt.input.report.place}被发现，现在{rt.state.station_node_id}受助，知情者请联系救助站或拨打12349。")
+
+
+async def _refresh_notices(rt: CaseRuntime) -> None:
+    """Unidentified for a month, and each month after: the notice is published again."""
+    search = rt.search
+    assert search is not None
+    while True:
+        due = search.started_at + rt.policy.notice_refresh_interval * (search.notices_refreshed + 1)
+        await workflow.sleep(max(due - workflow.now(), timedelta(milliseconds=1)))
+        n = search.notices_refreshed + 1
+        await rt.store(PUBLISH_FAMILY_SEARCH_NOTICE, FamilySearchNotice(
+            notice_id=f"{rt.state.case_number}:notice:{n + 1}", case_id=rt.state.case_id,
+            text=_notice_text(rt)))
+        search.notices_refreshed = n
+        rt.event("notice_refreshed", f"寻亲公告已更新重发（第{n}次更新）", refreshed=n)
+        await rt.sync()
+
+
+def _settlement_steps(rt: CaseRuntime) -> list[tuple[TaskKind, Assignee]]:
+    return [(TaskKind.SETTLEMENT_APPLICATION, _caseworker(rt)),
+            (TaskKind.HOUSEHOLD_REGISTRATION, Assignee(node_id=rt.input.agencies.police, role=Role.POLICE)),
+            (TaskKind.INSTITUTION_PLACEMENT,
+             Assignee(node_id=rt.input.agencies.civil_affairs, role=Role.BUREAU_LEADER))]
+
+
+SETTLEMENT_STEPS = (TaskKind.SETTLEMENT_APPLICATION, TaskKind.HOUSEHOLD_REGISTRATION,
+                    TaskKind.INSTITUTION_PLACEMENT)
+"""落户安置, in order: the station applies, the police register a household, the civil-affairs
+bureau places the person; the identity search goes on meanwhile."""
+
+
+async def _settle_long_stay(rt: CaseRuntime, *, resumed: bool = False) -> None:
+    """Unidentified for three months: the household-registration and settlement path, each
+    step a task with its deadline and escalation; a later match still takes the person home."""
+    search = rt.search
+    assert search is not None
+    if search.settlement_step == 0:
+        due = search.started_at + rt.policy.settlement_after
+        await workflow.sleep(max(due - workflow.now(), timedelta(milliseconds=1)))
+        if rt.state.identity_known:
+            return
+        search.settlement_step = 1
+        rt.event("settlement_started", "超过三个月仍未查明身份，启动落户安置程序（寻亲继续进行）")
+        await rt.sync()
+    steps = _settlement_steps(rt)
+    while search.settlement_step <= len(steps):
+        kind, assignee = steps[search.settlement_step - 1]
+        open_task = open_task_of(rt, kind) if resumed else None
+        resumed = False
+        if open_task is not None:
+            done = await rt.await_task(open_task)
+        else:
+            task = await rt.open_task(kind, assignee, step=search.settlement_step,
+                                      station_node_id=rt.state.station_node_id)
+            done = await rt.await_task(task)
+        if done is None:
+            return  # withdrawn: the identity was found meanwhile
+        if kind == TaskKind.SETTLEMENT_APPLICATION:
+            app = SettlementApplicationPayload.model_validate(done.payload)
+            rt.event("settlement_applied", f"救助站已申请落户安置（{app.reference}）", actor=done.actor.username)
+        elif kind == TaskKind.HOUSEHOLD_REGISTRATION:
+            HouseholdRegistrationPayload.model_validate(done.payload)
+            rt.event("household_registered", "公安机关已办理户籍登记", actor=done.actor.username,
+                     agency="police")
+        else:
+            placed = InstitutionPlacementPayload.model_validate(done.payload)
+            rt.event("institution_placed", f"民政部门已安置于{placed.institution}（{placed.placed_on}），寻亲继续进行",
+                     actor=done.actor.username)
+        search.settlement_step += 1
+        await rt.sync()
+
+
+async def _stop_settlement(rt: CaseRuntime) -> None:
+    """The identity was found: a settlement under way stops, with why, and its task goes."""
+    search = rt.search
+    if search is None or search.settlement_step == 0:
+        return
+    if search.settlement_step > len(SETTLEMENT_STEPS):
+        rt.event("settlement_ended", "身份已查明，已落户安置人员将返乡，原安置随之终止")
+    else:
+        rt.event("settlement_stopped", "身份已查明，落户安置程序终止，转入返乡")
+        for task in rt.open_tasks():
+            if task.kind in SETTLEMENT_STEPS:
+                await rt.withdraw(task.task_id, "身份已查明，落户安置程序终止")
     await rt.sync()

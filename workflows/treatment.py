@@ -60,7 +60,8 @@ class TreatmentWorkflow(TaskOwner):
     def __init__(self, inp: TreatmentInput) -> None:
         self.inp = inp
         self.rt = ChildRuntime(case_id=inp.case_id, case_number=inp.case_number,
-                               station_node_id=inp.station_node_id, policy=inp.policy)
+                               station_node_id=inp.station_node_id, policy=inp.policy,
+                               stage="treatment")
         self.case_ref = treatment_case_ref(inp.case_number, inp.episode)
         self.discharge: HospitalDischarge | None = None
         self.vouchers: list[SettlementVoucher] = []
@@ -72,6 +73,7 @@ class TreatmentWorkflow(TaskOwner):
     @workflow.run
     async def run(self, inp: TreatmentInput) -> TreatmentResult:
         rt = self.rt
+        rt._upsert_search_attributes()  # stage, node, overdue: found like a case
         letter_no = f"JZX{inp.case_number}-{inp.episode}"
         admission = await rt.call(
             ADMIT_TO_HOSPITAL,

@@ -26,7 +26,14 @@ from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
 from db.audit_repo import record_access
-from db.callbacks_repo import Claim, claim_callback, mark_signalled, release_callback
+from db.callbacks_repo import (
+    Claim,
+    case_exists,
+    claim_callback,
+    dna_sample_of_case,
+    mark_signalled,
+    release_callback,
+)
 from domain.callbacks import (
     SIGNAL_DNA_RESULT,
     SIGNAL_HOSPITAL_DISCHARGE,
@@ -150,7 +157,18 @@ _ERRORS = {401: {"description": "agency_unauthorized"}, 404: {"description": "un
              responses={200: {"model": CallbackAck, "description": "duplicate"}, **_ERRORS})
 async def dna_result(body: DnaResult, ctx: Ctx, request: Request,
                      response: Response) -> CallbackAck:
-    """Police: a DNA comparison result (打拐DNA比对结果) for a case's sample."""
+    """Police: a DNA comparison result (打拐DNA比对结果) for a case's sample; refused (422,
+    recorded, nothing signalled) for a sample the case never sent."""
+    async with ctx.pool.acquire() as conn:
+        known_case = await case_exists(conn, case_number=body.case_number)
+        known_sample = known_case and await dna_sample_of_case(
+            conn, case_number=body.case_number, sample_id=body.sample_id)
+    if not known_case:
+        await _audit(ctx, request, "police", SIGNAL_DNA_RESULT, body.case_number, True, "unknown_case")
+        raise ApiError(404, "unknown_case", f"找不到个案 {body.case_number}")
+    if not known_sample:
+        await _audit(ctx, request, "police", SIGNAL_DNA_RESULT, body.case_number, True, "unknown_sample")
+        raise ApiError(422, "unknown_sample", "该个案没有送检过这个DNA样本，比对结果未采用")
     return await _receive(ctx, request, response, agency="police", kind=SIGNAL_DNA_RESULT,
                           workflow_id=case_workflow_id(body.case_number), body=body)
 
@@ -162,6 +180,12 @@ async def _hospital(ctx: AppContext, request: Request, response: Response, kind:
     except ApiError:
         await _audit(ctx, request, "hospital", kind, request.url.path, True, "invalid_case_ref")
         raise
+    case_number = body.case_ref.partition("/")[0]
+    async with ctx.pool.acquire() as conn:
+        known = await case_exists(conn, case_number=case_number)
+    if not known:
+        await _audit(ctx, request, "hospital", kind, workflow_id, True, "unknown_case")
+        raise ApiError(404, "unknown_case", "找不到该回调所属的个案")
     return await _receive(ctx, request, response, agency="hospital", kind=kind,
                           workflow_id=workflow_id, body=body)
 

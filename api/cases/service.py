@@ -37,13 +37,14 @@ from api.errors import ApiError
 from api.operator.history import readable_history
 from db.cases_repo import get_case, list_events_newest, register_report
 from db.network_repo import NodeNotFound, get_node, nearest_station
+from db.tasks_repo import TaskRecord, list_open_tasks_of_case
 from db.users_repo import UserRecord
 from domain.case import CaseEvent, CaseState, RescueCaseInput
 from domain.enums import CaseOutcome, Classification, Stage, label
 from domain.person import PersonSummary
 from domain.policy import Policy, policy_named, with_overrides
 from domain.report import DiscoveryReport
-from domain.tasks import Actor, CaseTask
+from domain.tasks import Actor, Assignee, CaseTask
 from workflows import search_attributes as sa
 from workflows.ids import case_workflow_id
 from workflows.rescue_case import RescueCaseWorkflow
@@ -88,6 +89,8 @@ class CaseView(BaseModel):
     in_hospital: bool | None = Field(default=False, description="正在住院（无权查看健康信息的岗位为空）")
     long_term: bool = False
     previous_cases: list[str] = Field(default_factory=list)
+    follow_up_by: str | None = Field(default=None, description="返乡后负责跟踪随访的外地单位")
+    follow_up_acknowledged: bool = Field(default=False, description="外地单位是否已确认接续随访")
     source: str = Field(description="workflow（精确状态）或 read_model（工作流暂不可达时的记录）")
     timeline_next_cursor: str | None = Field(
         default=None, description="时间线只含最近的事件时：更早事件的游标，传给 /cases/{id}/timeline")
@@ -139,7 +142,9 @@ def case_view(state: CaseState, person: PersonSummary, source: str) -> CaseView:
         overdue=state.overdue, outcome=state.outcome,
         outcome_label=label(state.outcome) if state.outcome else None,
         identity_known=state.identity_known, in_hospital=state.in_hospital,
-        long_term=state.long_term, previous_cases=state.previous_cases, source=source,
+        long_term=state.long_term, previous_cases=state.previous_cases,
+        follow_up_by=state.follow_up_by, follow_up_acknowledged=state.follow_up_acknowledged,
+        source=source,
     )
 
 
@@ -238,37 +243,53 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
     return await current_view(ctx, user, report.workflow_id, report.case_id, record)
 
 
+def _task(r: TaskRecord) -> CaseTask:
+    return CaseTask(task_id=str(r.task_id), case_id=str(r.case_id), kind=r.kind,
+                    assignee=Assignee(node_id=r.assignee_node_id, role=r.assignee_role),
+                    opened_at=r.opened_at, deadline=r.deadline, overdue=r.overdue, context=r.context)
+
+
 async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case_id: Any,
                        record: Any | None = None) -> CaseView:
-    """The case as it is now (query: current state only) with the newest part of its
-    timeline from the read model; the caller has already been allowed to see the case."""
+    """The case as it is now, whole: its workflow's current state (query) with the open tasks
+    of its treatments and follow-up, and the newest part of one timeline (its own and its
+    children's events) from the read model; the caller has already been allowed to see it."""
     async with ctx.pool.acquire() as conn:
         page = await list_events_newest(conn, case_id=case_id, before=None, limit=TIMELINE_ON_CASE)
+        recorded_tasks = await list_open_tasks_of_case(conn, case_id=case_id)
         if record is None:
             record = await get_case(conn, case_id=case_id)
     timeline = list(reversed(page.events))
     cursor = encode_event_cursor(page.next_cursor)
+    # Tasks of the case's children (a follow-up visit, a settlement review) are theirs, not
+    # the case workflow's: the read model has them, during the case and after it closed.
+    children_tasks = [_task(r) for r in recorded_tasks if r.workflow_id and r.workflow_id != workflow_id]
     handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
     try:
         async with asyncio.timeout(10):
             state = await handle.query(RescueCaseWorkflow.state)
-        # The workflow answers the few events still on their way to the read model.
-        known = {e.event_id for e in timeline}
-        timeline += [e for e in state.timeline if e.event_id not in known]
-        view = masked_view(user, state.model_copy(update={"timeline": timeline}), "workflow")
-        return view.model_copy(update={"timeline_next_cursor": cursor})
     except (RPCError, TimeoutError):
         if record is None:
             raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新") from None
-    state = CaseState(
-        case_id=str(record.case_id), case_number=record.case_number, stage=Stage(record.stage),
-        station_node_id=record.station_node_id,
-        classification=Classification(record.classification) if record.classification else None,
-        origin_node_id=record.origin_node_id,
-        person=PersonSummary(name=record.person_name, is_minor=record.is_minor,
-                             id_number=record.id_number),
-        timeline=timeline, overdue=record.overdue, policy_name="", version=record.version)
-    view = masked_view(user, state, "read_model")
+        state = CaseState(
+            case_id=str(record.case_id), case_number=record.case_number, stage=Stage(record.stage),
+            station_node_id=record.station_node_id,
+            classification=Classification(record.classification) if record.classification else None,
+            origin_node_id=record.origin_node_id,
+            person=PersonSummary(name=record.person_name, is_minor=record.is_minor,
+                                 id_number=record.id_number),
+            open_tasks=[_task(r) for r in recorded_tasks], overdue=record.overdue,
+            policy_name="", version=record.version)
+        view = masked_view(user, state.model_copy(update={"timeline": timeline}), "read_model")
+        return view.model_copy(update={"timeline_next_cursor": cursor})
+    # The workflow answers the few events still on their way to the read model.
+    known = {e.event_id for e in timeline}
+    timeline += [e for e in state.timeline if e.event_id not in known]
+    own = {t.task_id for t in state.open_tasks}
+    tasks = [*state.open_tasks, *(t for t in children_tasks if t.task_id not in own)]
+    overdue = state.overdue or any(t.overdue for t in tasks)
+    view = masked_view(user, state.model_copy(update={"timeline": timeline, "open_tasks": tasks,
+                                                      "overdue": overdue}), "workflow")
     return view.model_copy(update={"timeline_next_cursor": cursor})
 
 

@@ -139,7 +139,8 @@ async def record_finding(ctx: AppContext, user: UserRecord, call_id: str, body: 
             report_id=f"hotline-{call.call_id}", channel=DiscoveryChannel.HOTLINE, place=call.place,
             person_name=body.person_name, sex=body.sex, apparent_minor=body.apparent_minor,
             condition=body.condition, description=(call.description or "") + f"\n现场：{body.note}",
-            reporter_phone=call.caller_phone, station_node_id=call.duty_node_id), client)
+            reporter_phone=call.caller_phone, station_node_id=call.duty_node_id,
+            policy=body.policy, policy_overrides=body.policy_overrides), client)
         case_id = opened.case_id
     await _update(ctx, call, HotlineReportWorkflow.record_finding,
                   FindingInput(actor=_actor(user), found=body.found, note=body.note, case_id=case_id))

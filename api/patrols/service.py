@@ -116,7 +116,8 @@ async def record_encounter(ctx: AppContext, user: UserRecord, patrol_id: str, bo
             report_id=f"patrol-{patrol.patrol_id.replace(':', '-')}-{len(patrol.encounters) + 1}",
             channel=DiscoveryChannel.PATROL, place=body.place, sex=body.sex,
             apparent_minor=body.apparent_minor, condition=body.condition,
-            description=f"联合巡查发现：{body.note}", station_node_id=patrol.area_node_id), client)
+            description=f"联合巡查发现：{body.note}", station_node_id=patrol.area_node_id,
+            policy=body.policy, policy_overrides=body.policy_overrides), client)
         case_id = opened.case_id
     await _update(ctx, patrol, PatrolWorkflow.record_encounter,
                   EncounterInput(actor=_actor(user), place=body.place, outcome=body.outcome,

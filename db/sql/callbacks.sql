@@ -23,3 +23,14 @@ WHERE callback_id = $1;
 -- name: release_callback
 DELETE FROM agency_callbacks
 WHERE callback_id = $1 AND signalled_at IS NULL;
+
+-- name: dna_sample_of_case
+-- The case submitted this sample (events from before the sample id was recorded count too).
+SELECT EXISTS (
+    SELECT 1 FROM case_events e JOIN cases c ON c.case_id = e.case_id
+    WHERE c.case_number = $1 AND e.kind = 'dna_submitted'
+      AND (e.data->>'sample_id' = $2 OR NOT (e.data ? 'sample_id'))
+);
+
+-- name: case_exists
+SELECT EXISTS (SELECT 1 FROM cases WHERE case_number = $1);

@@ -127,3 +127,12 @@ SET approved_fen = COALESCE(EXCLUDED.approved_fen, treatment_settlements.approve
     decided_at = COALESCE(EXCLUDED.decided_at, treatment_settlements.decided_at),
     paid_at = COALESCE(EXCLUDED.paid_at, treatment_settlements.paid_at)
 WHERE treatment_settlements.status <> 'paid';
+
+-- name: upsert_external_follow_up
+-- The request once; its acknowledgment added later (a retry changes nothing twice).
+INSERT INTO external_follow_ups (request_id, case_id, receiving_agency, contact, message,
+                                 requested_at, acknowledged_at, acknowledged_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (request_id) DO UPDATE
+SET acknowledged_at = COALESCE(external_follow_ups.acknowledged_at, EXCLUDED.acknowledged_at),
+    acknowledged_by = COALESCE(external_follow_ups.acknowledged_by, EXCLUDED.acknowledged_by);

@@ -24,6 +24,8 @@ def test_histories_are_kept() -> None:
         "v2_minor_escorted_with_dna",
         "v2_left_voluntarily", "v2_minor_dna_match", "v2_treatment_settled",
         "v2_follow_up_lost_contact",
+        # v3: the case, whole (issue 9) and cases that last for years (issue 14)
+        "v3_returned_to_another_city", "v3_settled_then_found", "v3_agency_outreach",
     }
 
 

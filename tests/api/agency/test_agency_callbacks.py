@@ -102,8 +102,25 @@ async def probes(stack: Stack) -> AsyncIterator[Probes]:
                 pass
 
 
-def _case() -> str:
-    return f"JZ-TEST-{uuid.uuid4().hex[:10]}"
+async def _case(stack: Stack, *, samples: tuple[str, ...] | None = None) -> str:
+    """A case in the records for the probes: callbacks are checked against the case. Without
+    ``samples`` its DNA submission is recorded as before sample ids were (any sample counts)."""
+    number = f"JZ-TEST-{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(stack.database_url)
+    try:
+        case_id = uuid.uuid4()
+        await conn.execute(
+            "INSERT INTO cases (case_id, case_number, workflow_id, station_node_id, stage, version,"
+            " opened_at, updated_at) VALUES ($1, $2, $3, 'city-station', 'identity_search', 1, now(), now())",
+            case_id, number, f"probe:{number}")
+        for data in ([f'{{"sample_id": "{s}"}}' for s in samples] if samples is not None else ["{}"]):
+            await conn.execute(
+                "INSERT INTO case_events (event_id, case_id, occurred_at, kind, summary, data)"
+                " VALUES ($1, $2, now(), 'dna_submitted', '样本已录入', $3::jsonb)",
+                uuid.uuid4(), case_id, data)
+    finally:
+        await conn.close()
+    return number
 
 
 async def _received(handle: WorkflowHandle[Any, Any], count: int,
@@ -168,7 +185,7 @@ def _police(stack: Stack) -> dict[str, str]:
 async def test_dna_result_from_the_simulator_signals_once(
     stack: Stack, probes: Probes, api: httpx.AsyncClient
 ) -> None:
-    case = _case()
+    case = await _case(stack)
     handle = await probes.start(case_workflow_id(case))
     sim = stack.sim_url("police")
     async with httpx.AsyncClient() as http:
@@ -198,7 +215,7 @@ async def test_dna_result_from_the_simulator_signals_once(
 
 
 async def test_hospital_callbacks_from_the_simulator(stack: Stack, probes: Probes) -> None:
-    case_ref = f"{_case()}/T1"
+    case_ref = f"{await _case(stack)}/T1"
     handle = await probes.start(treatment_workflow_id(case_ref))
     sim = stack.sim_url("hospital")
     async with httpx.AsyncClient() as http:
@@ -225,7 +242,7 @@ async def test_hospital_callbacks_from_the_simulator(stack: Stack, probes: Probe
 
 
 async def test_agency_keys(stack: Stack, probes: Probes, api: httpx.AsyncClient) -> None:
-    case = _case()
+    case = await _case(stack)
     handle = await probes.start(case_workflow_id(case))
     body = _dna(case)
     for headers in ({}, {"X-Agency-Key": "wrong"},
@@ -246,7 +263,7 @@ async def test_agency_keys(stack: Stack, probes: Probes, api: httpx.AsyncClient)
 async def test_unknown_case_then_retry_after_the_workflow_exists(
     stack: Stack, probes: Probes, api: httpx.AsyncClient
 ) -> None:
-    case = _case()
+    case = await _case(stack)
     body = _dna(case)
     r = await api.post(DNA, json=body, headers=_police(stack))
     assert (r.status_code, r.json()["code"]) == (404, "unknown_case")
@@ -262,7 +279,7 @@ async def test_unknown_case_then_retry_after_the_workflow_exists(
 async def test_concurrent_copies_signal_once(
     stack: Stack, probes: Probes, api: httpx.AsyncClient
 ) -> None:
-    case = _case()
+    case = await _case(stack)
     handle = await probes.start(case_workflow_id(case))
     body = _dna(case)
     answers = await asyncio.gather(*(api.post(DNA, json=body, headers=_police(stack))
@@ -275,7 +292,7 @@ async def test_concurrent_copies_signal_once(
 async def test_same_callback_id_with_another_body_conflicts(
     stack: Stack, probes: Probes, api: httpx.AsyncClient
 ) -> None:
-    case = _case()
+    case = await _case(stack)
     handle = await probes.start(case_workflow_id(case))
     body = _dna(case)
     assert (await api.post(DNA, json=body, headers=_police(stack))).status_code == 202
@@ -300,7 +317,7 @@ async def test_hospital_case_ref_must_be_a_treatment_ref(
 async def test_closed_case_refuses_and_forgets(
     stack: Stack, probes: Probes, api: httpx.AsyncClient
 ) -> None:
-    case = _case()
+    case = await _case(stack)
     handle = await probes.start(case_workflow_id(case))
     await handle.terminate()
     body = _dna(case)
@@ -325,7 +342,7 @@ async def test_temporal_never_reached_answers_503(stack: Stack) -> None:
     client = await Client.connect(
         f"127.0.0.1:{free_port()}", lazy=True, retry_config=NO_RETRY,
         data_converter=data_converter([stack.settings.resolved_payload_key()]))
-    body = _dna(_case())
+    body = _dna(await _case(stack))
     r = await _post_with_temporal(stack, client, body)
     assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
     assert await _dedupe_row(stack, body["callback_id"]) is None
@@ -342,9 +359,33 @@ async def test_temporal_gone_forgets_the_callback(stack: Stack, tmp_path: Path) 
             data_converter=data_converter([stack.settings.resolved_payload_key()]))
     finally:
         await server.stop()
-    body = _dna(_case())
+    body = _dna(await _case(stack))
     r = await _post_with_temporal(stack, client, body)
     assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
     assert await _dedupe_row(stack, body["callback_id"]) is None
     detail = [row[3] for row in await _audit(stack, case_workflow_id(body["case_number"]))]
     assert detail == ["temporal_unavailable"]
+
+
+async def test_a_dna_result_counts_only_for_a_sample_the_case_sent(
+    stack: Stack, probes: Probes, api: httpx.AsyncClient
+) -> None:
+    case = await _case(stack, samples=("S-REAL",))
+    handle = await probes.start(case_workflow_id(case))
+    # A result for a sample this case never sent: refused, recorded, nothing signalled.
+    made_up = _dna(case, sample_id="S-MADE-UP", matched=True)
+    r = await api.post(DNA, json=made_up, headers=_police(stack))
+    assert (r.status_code, r.json()["code"]) == (422, "unknown_sample")
+    assert "样本" in r.json()["message"]
+    assert await _dedupe_row(stack, made_up["callback_id"]) is None
+    # A case nobody opened: 404 before anything is claimed.
+    stray = _dna("JZ-NOWHERE-000001")
+    r = await api.post(DNA, json=stray, headers=_police(stack))
+    assert (r.status_code, r.json()["code"]) == (404, "unknown_case")
+    # The real sample's result goes through, and only it reached the case.
+    real = _dna(case, sample_id="S-REAL")
+    r = await api.post(DNA, json=real, headers=_police(stack))
+    assert (r.status_code, r.json()) == (202, {"status": "accepted"})
+    assert [g["callback_id"] for g in await _received(handle, 1)] == [real["callback_id"]]
+    details = [row[3] for row in await _audit(stack, case)]
+    assert "unknown_sample" in details
