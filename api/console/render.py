@@ -119,7 +119,7 @@ def nav_items(role: Role | None) -> list[tuple[str, str, str]]:
 
 _HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; script-src 'self'; "
-                                "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                                "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                                 "base-uri 'none'"),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -140,6 +140,8 @@ def page(request: Request, template: str, *, status: int = 200,
         reads_history=bool(user and user.role in READS_HISTORY),
         lists_cases=bool(user and user.role not in NO_CASES),
         nav_items=nav_items(user.role if user else None),
+        pulse=getattr(request.state, "pulse", None) if user else None,
+        search_q=request.query_params.get("q", "")[:50] if request.url.path == "/console/search" else "",
         **context,
     )
     return HTMLResponse(html, status_code=status)

@@ -14,6 +14,7 @@ from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.hotline import service
 from db.network_repo import list_nodes
+from db.users_repo import get_user_by_username
 from domain.enums import DiscoveryCondition, NodeLevel, Role, label
 from domain.hotline import CallKind, CallStatus, FindingRequest, HotlineCallRequest
 
@@ -23,7 +24,8 @@ router = APIRouter(prefix="/console/hotline", route_class=ConsoleRoute, include_
 async def _areas(ctx: Ctx) -> list[tuple[str, str]]:
     async with ctx.pool.acquire() as conn:
         nodes = await list_nodes(conn)
-    levels = (NodeLevel.COUNTY_STATION, NodeLevel.TOWNSHIP, NodeLevel.COMMUNITY)
+    # The city station too: a call about the city centre goes to the city's own station.
+    levels = (NodeLevel.CITY_STATION, NodeLevel.COUNTY_STATION, NodeLevel.TOWNSHIP, NodeLevel.COMMUNITY)
     return [(n.node_id, n.name) for n in nodes if n.level in levels]
 
 
@@ -55,7 +57,10 @@ async def call_page(call_id: str, request: Request, ctx: Ctx, session: Sess) -> 
     call = await service.get_call(ctx, session.user, call_id)
     user = session.user
     on_duty = user.node_id == call.duty_node_id or user.role in (Role.POLICE, Role.URBAN_MANAGEMENT)
+    async with ctx.pool.acquire() as conn:
+        taker = await get_user_by_username(conn, username=call.operator)
     return page(request, "hotline/hotline_call.html", session=session, nav="hotline", call=call,
+                operator_name=taker.display_name if taker else "12349热线接线员",
                 can_arrive=on_duty and call.status == CallStatus.DISPATCHED,
                 can_find=on_duty and call.status == CallStatus.ARRIVED,
                 can_callback=(user.role == Role.HOTLINE_OPERATOR and call.caller_phone is not None
@@ -71,6 +76,8 @@ async def call_step(call_id: str, step: str, request: Request, ctx: Ctx, session
     if step == "arrival":
         await service.confirm_arrival(ctx, user, call_id, data.get("note") or None)
     elif step == "finding":
+        if data.get("found") not in ("true", "false"):
+            raise ApiError(422, "invalid_request", "请选择是否找到需要救助的人员")
         try:
             body = FindingRequest(found=data.get("found") == "true", note=data.get("note", "").strip(),
                                   condition=data.get("condition") or DiscoveryCondition.ABLE_ADULT)
