@@ -15,6 +15,7 @@ from api.audit import routes as audit_routes
 from api.audit import views as audit_views
 from api.auth import routes as auth_routes
 from api.auth import views as auth_views
+from api.cases import action_views as case_action_views
 from api.cases import actions as case_actions
 from api.cases import list_views as case_list_views
 from api.cases import routes as case_routes
@@ -22,6 +23,7 @@ from api.cases import views as case_views
 from api.console import STATIC_PATH, fallback, static_files
 from api.context import AppContext
 from api.dashboard import views as dashboard_views
+from api.documents import views as document_views
 from api.errors import install_error_handlers
 from api.finance import routes as finance_routes
 from api.finance import views as finance_views
@@ -95,7 +97,8 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.mount(STATIC_PATH, static_files(), name="console-static")  # before the catch-all
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,
-                  case_list_views, worktable_views, search_views, case_views, history_views, task_views,
+                  case_list_views, worktable_views, search_views, case_action_views, document_views,
+                  case_views, history_views, task_views,
                   agency_views,
                   finance_views, operator_views, audit_views):
         app.include_router(pages.router)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 from pydantic import BaseModel
 
 from db.queries import sql
+from domain.case import CaseEvent
 
 
 class PersonCase(BaseModel):
@@ -35,3 +37,45 @@ async def person_cases(conn: asyncpg.Connection, *, case_id: uuid.UUID, id_numbe
                        name: str | None, birth_date: str | None) -> list[PersonCase]:
     rows = await conn.fetch(sql("person_cases"), case_id, id_number, name, birth_date)
     return [PersonCase(**dict(r)) for r in rows]
+
+
+class Notice(BaseModel):
+    notice_id: str
+    published_at: datetime
+    text: str
+    refreshed: int
+
+
+class KindSeen(BaseModel):
+    """The latest event of one kind on a case."""
+
+    kind: str
+    occurred_at: datetime
+    summary: str
+    data: dict[str, Any]
+
+
+async def latest_notice(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> Notice | None:
+    row = await conn.fetchrow(sql("latest_notice"), case_id)
+    return Notice(**dict(row)) if row else None
+
+
+async def events_page(conn: asyncpg.Connection, *, case_id: uuid.UUID, limit: int,
+                      offset: int) -> tuple[list[CaseEvent], int]:
+    """A page of the case's timeline, newest first, and how many events it has in all."""
+    rows = await conn.fetch(sql("case_events_page"), case_id, limit, offset)
+    total = await conn.fetchval(sql("case_event_count"), case_id)
+    events = [CaseEvent(event_id=str(r["event_id"]), at=r["occurred_at"], kind=r["kind"],
+                        summary=r["summary"], actor=r["actor"], agency=r["agency"],
+                        data=r["data"] or {}) for r in rows]
+    return events, int(total)
+
+
+async def kinds_seen(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> dict[str, KindSeen]:
+    rows = await conn.fetch(sql("case_event_kinds"), case_id)
+    return {r["kind"]: KindSeen(kind=r["kind"], occurred_at=r["occurred_at"], summary=r["summary"],
+                                data=r["data"] or {}) for r in rows}
+
+
+async def stages_reached(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> set[str]:
+    return {r["stage"] for r in await conn.fetch(sql("stages_reached"), case_id) if r["stage"]}

@@ -4,11 +4,11 @@ referral of behaviour, treatment): each a Workflow Update that the case validate
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -18,6 +18,7 @@ from api.cases.service import CaseView, current_view
 from api.deps import Ctx, CurrentUser, client_address
 from api.errors import ApiError
 from domain import case_actions as contracts
+from domain.completion import CLOCK_SLACK
 from domain.enums import CareService, Classification
 from domain.tasks import Actor
 from workflows.case_runtime import ACTION_REFUSED
@@ -38,6 +39,15 @@ class DeathBody(BaseModel):
     cause: str = Field(min_length=1, max_length=500)
     police_notified: bool
     notes: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("died_at")
+    @classmethod
+    def _past(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("请填写带时区的时间")
+        if value > datetime.now(UTC) + CLOCK_SLACK:
+            raise ValueError("死亡时间不能晚于现在")
+        return value
 
 
 class ReclassifyBody(BaseModel):

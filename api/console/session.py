@@ -175,6 +175,7 @@ async def checked_form(request: Request, ctx: AppContext, session: Session) -> F
 
 NOTICES = {
     "submitted": "已提交",
+    "action_done": "已办理，记录已写入个案",
     "reported": "发现报告已登记，个案已建立",
     "existing": "该发现报告已登记过，没有重复建案",
     "done": "该任务已经办结，无需再次提交",

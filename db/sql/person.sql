@@ -12,3 +12,31 @@ WHERE c.case_id = $1
    OR ($3::text IS NOT NULL AND $4::text IS NOT NULL AND c.person_name = $3
        AND c.person->>'birth_date' = $4)
 ORDER BY c.opened_at;
+
+-- name: latest_notice
+-- The case's family-search notice (one per case; refreshed in place).
+SELECT notice_id, published_at, text, refreshed
+FROM family_search_notices WHERE case_id = $1
+ORDER BY published_at DESC LIMIT 1;
+
+-- name: case_events_page
+-- The case's timeline, newest first, a page at a time (the case's own events and those of
+-- its treatment and follow-up workflows).
+SELECT event_id, occurred_at, kind, summary, actor, agency, data
+FROM case_events WHERE case_id = $1
+ORDER BY occurred_at DESC, seq DESC
+LIMIT $2 OFFSET $3;
+
+-- name: case_event_count
+SELECT count(*) FROM case_events WHERE case_id = $1;
+
+-- name: case_event_kinds
+-- Which kinds of events a case has had, with the data of the latest of each (what the case
+-- page needs to know which documents exist and where the stepper stands).
+SELECT DISTINCT ON (kind) kind, occurred_at, summary, data
+FROM case_events WHERE case_id = $1
+ORDER BY kind, occurred_at DESC;
+
+-- name: stages_reached
+SELECT DISTINCT data->>'stage' AS stage FROM case_events
+WHERE case_id = $1 AND kind = 'stage';
