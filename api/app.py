@@ -20,6 +20,7 @@ from api.cases import actions as case_actions
 from api.cases import list_views as case_list_views
 from api.cases import routes as case_routes
 from api.cases import views as case_views
+from api.charts import views as chart_views
 from api.console import STATIC_PATH, fallback, static_files
 from api.context import AppContext
 from api.dashboard import views as dashboard_views
@@ -98,6 +99,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,
                   case_list_views, worktable_views, search_views, case_action_views, document_views,
+                  chart_views,
                   case_views, history_views, task_views,
                   agency_views,
                   finance_views, operator_views, audit_views):

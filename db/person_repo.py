@@ -79,3 +79,24 @@ async def kinds_seen(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> dict[st
 
 async def stages_reached(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> set[str]:
     return {r["stage"] for r in await conn.fetch(sql("stages_reached"), case_id) if r["stage"]}
+
+
+async def child_workflow_ids(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> tuple[set[str], int]:
+    """(workflow ids that held a task of the case, number of treatment episodes started)."""
+    rows = await conn.fetch(sql("case_child_workflows"), case_id)
+    episodes = await conn.fetchval(sql("case_treatment_episodes"), case_id)
+    return {r["workflow_id"] for r in rows}, int(episodes or 0)
+
+
+async def tasks_brief(conn: asyncpg.Connection, *, task_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    return [dict(r) for r in await conn.fetch(sql("tasks_brief"), task_ids)]
+
+
+async def case_numbers(conn: asyncpg.Connection, *, case_ids: list[uuid.UUID]) -> dict[str, str]:
+    rows = await conn.fetch(sql("case_numbers_of"), case_ids)
+    return {str(r["case_id"]): r["case_number"] for r in rows}
+
+
+async def display_names(conn: asyncpg.Connection, *, usernames: list[str]) -> dict[str, str]:
+    rows = await conn.fetch(sql("display_names_of"), usernames)
+    return {r["username"]: r["display_name"] for r in rows}

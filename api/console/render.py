@@ -26,6 +26,7 @@ from api.auth.access import (
     READS_HISTORY,
     READS_OPERATIONS,
     REPORTS_CASES,
+    SEES_FIGURES,
 )
 from api.console.forms import CHINA_TZ
 from api.console.session import LoginRequired, Session
@@ -111,6 +112,8 @@ def nav_items(role: Role | None) -> list[tuple[str, str, str]]:
         items.append(("desk", f"/console/{AGENCY_DESKS[role]}", "本单位业务"))
     if role in READS_FINANCE:
         items.append(("finance", "/console/finance", "救治资金"))
+    if role in SEES_FIGURES or role in READS_FINANCE:
+        items.append(("charts", "/console/charts", "统计图表"))
     if role in READS_OPERATIONS:
         items.append(("operator", "/console/operator", "运行监控"))
     if role in READS_AUDIT:

@@ -8,10 +8,12 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from api.audit.trail import audit
 from api.console.render import ConsoleRoute, page, see_other
 from api.console.session import Sess, checked_form
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.exports.download import table_download
 from api.hotline import service
 from db.network_repo import list_nodes
 from db.users_repo import get_user_by_username
@@ -36,6 +38,21 @@ async def calls(request: Request, ctx: Ctx, session: Sess) -> Response:
     return page(request, "hotline/hotline.html", session=session, nav="hotline", calls=items, operator=operator,
                 areas=await _areas(ctx) if operator else [], kinds=[(k.value, label(k)) for k in CallKind],
                 call_id=f"call-{uuid.uuid4().hex[:12]}")
+
+
+@router.get("/export.{kind}")
+async def calls_export(kind: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    """The hotline log (the calls the page lists), as CSV or Excel."""
+    items = await service.list_calls(ctx, session.user)
+    async with ctx.pool.acquire() as conn:
+        await audit(conn, session.user, action="export", subject=f"node:{session.user.node_id}",
+                    allowed=True, client=client_address(request), detail=f"hotline {kind}")
+    rows: list[list[object]] = [["来电时间", "类型", "发生地", "具体地点", "来电内容", "值班单位", "到场期限",
+                                 "到场时间", "现场情况", "个案编号", "回访时间", "回访情况", "督促次数", "状态"]]
+    rows += [[c.received_at, label(c.kind), c.area_name, c.place, c.description or "", c.duty_name or "",
+              c.arrival_due, c.arrived_at, c.finding or "", c.case_number or "", c.callback_at,
+              c.callback_note or "", c.escalations, label(c.status)] for c in items]
+    return table_download(rows, kind=kind, title="12349热线来电记录", ascii_name="hotline-calls")
 
 
 @router.post("")

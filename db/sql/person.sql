@@ -40,3 +40,20 @@ ORDER BY kind, occurred_at DESC;
 -- name: stages_reached
 SELECT DISTINCT data->>'stage' AS stage FROM case_events
 WHERE case_id = $1 AND kind = 'stage';
+
+-- name: case_child_workflows
+-- The workflows that held a task of the case (its own, a treatment's, the follow-up's).
+SELECT DISTINCT workflow_id FROM tasks WHERE case_id = $1 AND workflow_id IS NOT NULL;
+
+-- name: case_treatment_episodes
+SELECT count(*) FROM case_events WHERE case_id = $1 AND kind = 'treatment_started';
+
+-- name: tasks_brief
+SELECT task_id, kind, assignee_node_id, assignee_role, workflow_id, status
+FROM tasks WHERE task_id = ANY($1::uuid[]);
+
+-- name: case_numbers_of
+SELECT case_id, case_number FROM case_reports WHERE case_id = ANY($1::uuid[]);
+
+-- name: display_names_of
+SELECT username, display_name FROM users WHERE username = ANY($1::text[]);
