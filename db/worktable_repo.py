@@ -132,6 +132,11 @@ async def open_work(conn: asyncpg.Connection, *, node_id: str, role: Role,
     return [WorkRow(**dict(r)) for r in rows]
 
 
+async def one_task(conn: asyncpg.Connection, *, task_id: uuid.UUID) -> WorkRow | None:
+    row = await conn.fetchrow(sql("worktable_task"), task_id)
+    return WorkRow(**dict(row)) if row else None
+
+
 async def station_work(conn: asyncpg.Connection, *, station_ids: list[str], which: str,
                        end_of_today: datetime) -> list[WorkRow]:
     """Open tasks of the stations' cases: ``which`` is 'overdue' or 'due_today'."""

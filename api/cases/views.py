@@ -165,6 +165,14 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
         notice = await latest_notice(conn, case_id=cid)
         record = await get_case(conn, case_id=cid)
         names = {n.node_id: n.name for n in await list_nodes(conn)}
+    if page_no == 1:
+        # The read model follows the workflow a moment later: lines the workflow already told
+        # (its state carries its newest ones) come first until the read model has them.
+        known = {e.event_id for e in events}
+        newest = events[0].at if events else None
+        fresh = [e for e in case.timeline if e.event_id not in known and (newest is None or e.at >= newest)]
+        events = [*reversed(fresh), *events]
+        total += len(fresh)
     timeline = masked_timeline(user, events)
     actors = await _display_names(ctx, (e.actor for e in timeline))
     mine = {t.task_id for t in open_tasks

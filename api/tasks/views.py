@@ -17,6 +17,8 @@ from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.tasks import service as task_service
+from api.worktable import service as work
+from api.worktable.describe import Row
 from db.network_repo import OrgNode, list_nodes
 from domain import enums
 from domain.enums import NodeLevel, TaskKind, TaskStatus, label
@@ -87,8 +89,9 @@ def task_context(context: dict[str, Any], nodes: dict[str, str] | None = None) -
 class TaskForm:
     """A task with its form and the names of the network's nodes (for selects and context)."""
 
-    def __init__(self, task: task_service.TaskDetail, nodes: list[OrgNode]):
+    def __init__(self, task: task_service.TaskDetail, nodes: list[OrgNode], row: Row | None = None):
         self.task = task
+        self.row = row
         self.names = {n.node_id: n.name for n in nodes}
         self.items = forms.build_form(task.payload_schema)
         for f in forms.iter_fields(self.items):
@@ -121,7 +124,21 @@ class TaskForm:
         task = await task_service.task_detail(ctx, session.user, task_id, client_address(request))
         async with ctx.pool.acquire() as conn:
             nodes = await list_nodes(conn)
-        return cls(task, nodes)
+        return cls(task, nodes, await work.describe_task(ctx, session.user, task.task_id))
+
+    def _lines(self) -> list[tuple[str, str]]:
+        """Who, where and what to do first (the worktable's words), then the task's context
+        (a supervision task's codes are replaced by the late task in words)."""
+        lines: list[tuple[str, str]] = []
+        if self.row is not None:
+            lines += [("受助人员", self.row.person + ("（未成年人）" if self.row.is_minor else "")),
+                      ("地点", self.row.place), ("要做的事", self.row.next_step)]
+            note = self.row.supervision
+            if note is not None:
+                lines += [("超期任务", note.late_kind), ("办理单位", note.holder),
+                          ("联系方式", "；".join(note.phones) or "未登记联系电话")]
+        context = {k: v for k, v in self.task.context.items() if not k.startswith("overdue_")}
+        return lines + task_context(context, self.names)
 
     def page(self, request: Request, values: dict[str, Any],
              errors: dict[str, list[str]] | None = None, top: Iterable[str] = (),
@@ -131,7 +148,7 @@ class TaskForm:
                     values=values, errors=errors or {}, top=list(top),
                     labels=forms.field_labels(items),
                     ids={name: forms.element_id(items, name) for name in (errors or {})},
-                    context_lines=task_context(self.task.context, self.names),
+                    context_lines=self._lines(),
                     done=self.task.status != TaskStatus.OPEN)
 
 

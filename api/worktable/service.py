@@ -60,6 +60,17 @@ async def my_work(ctx: AppContext, user: UserRecord, client: str | None, limit: 
             if r.kind not in _HIDDEN or sees(user, _HIDDEN[r.kind])]
 
 
+async def describe_task(ctx: AppContext, user: UserRecord, task_id: str) -> Row | None:
+    """One task's row (for its page; the caller has already been allowed to read the task)."""
+    async with ctx.pool.acquire() as conn:
+        row = await repo.one_task(conn, task_id=uuid.UUID(task_id))
+        if row is None:
+            return None
+        row = _masked(user, row)
+        notes = await _notes(conn, user, [row])
+    return to_row(row, note=notes.get(str(row.task_id)))
+
+
 async def station_work(ctx: AppContext, user: UserRecord, station_ids: list[str], which: str,
                        end_of_today: datetime, client: str | None) -> list[Row]:
     """The open tasks of the stations' cases, late (``which`` 'overdue') or due later today

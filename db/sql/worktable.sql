@@ -78,3 +78,16 @@ LEFT JOIN org_nodes d ON d.node_id = h.duty_node_id
 LEFT JOIN cases c ON c.case_id = h.case_id
 WHERE h.caller_phone IS NOT NULL AND h.callback_at IS NULL AND h.status IN ('found', 'not_found')
 ORDER BY h.updated_at;
+
+-- name: worktable_task
+-- One task with what its row says (for the task's own page).
+SELECT t.task_id, t.case_id, c.case_number, t.kind, t.assignee_node_id, t.assignee_role,
+       t.context, t.opened_at, t.deadline, t.overdue, t.workflow_id,
+       c.person_name, c.is_minor, c.person->>'sex' AS sex, c.stage,
+       c.station_node_id, s.name AS station_name, s.address AS station_address,
+       c.origin_node_id, o.name AS origin_name
+FROM tasks t
+JOIN cases c ON c.case_id = t.case_id
+JOIN org_nodes s ON s.node_id = c.station_node_id
+LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
+WHERE t.task_id = $1;
