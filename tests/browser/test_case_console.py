@@ -47,10 +47,12 @@ async def minor_in_search(api: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
     return case_id, caseworker
 
 
-@pytest.mark.parametrize("width", ["desktop", "phone"])
-async def test_the_case_page_as_the_work_is_done(width: str, request: pytest.FixtureRequest,
-                                                 api: httpx.AsyncClient) -> None:
-    page: Page = request.getfixturevalue(width)
+def width_of(page: Page) -> str:
+    return "phone" if (page.viewport_size or {"width": 0})["width"] < 500 else "desktop"
+
+
+async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncClient) -> None:
+    page, width = screen, width_of(screen)
     case_id, _ = await minor_in_search(api)
     await wait_for_task(api, await login(api, "police"), case_id, "dna_sample")
     await log_in(page, "caseworker")
@@ -135,10 +137,8 @@ async def test_worktables_say_what_to_do(desktop: Page, phone: Page, stack: Stac
     await shot(page, "54-overdue-list")
 
 
-@pytest.mark.parametrize("width", ["desktop", "phone"])
-async def test_search_person_charts_exports_and_history(width: str, request: pytest.FixtureRequest,
-                                                        api: httpx.AsyncClient) -> None:
-    page: Page = request.getfixturevalue(width)
+async def test_search_person_charts_exports_and_history(screen: Page, api: httpx.AsyncClient) -> None:
+    page, width = screen, width_of(screen)
     name = "钟再来" + {"desktop": "甲", "phone": "乙"}[width]  # one person per run
     caseworker = await login(api, "caseworker")
     first = await open_case(api, caseworker, channel="walk_in")

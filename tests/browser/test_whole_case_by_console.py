@@ -54,6 +54,11 @@ async def test_a_whole_case_by_console_alone(desktop: Page, phone: Page) -> None
     await page.get_by_label("来电号码（用于回访）").fill("13900002222")
     await page.get_by_role("button", name="受理并派单").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("柳岸社区")
+    for _ in range(20):  # dispatched in a moment to the station on duty for the place
+        if "东湖区救助管理站" in await page.locator("#main").inner_text():
+            break
+        await page.wait_for_timeout(250)
+        await page.reload()
     await expect(page.locator("#main")).to_contain_text("东湖区救助管理站")
     await shot(page, "60-e2e-call-recorded")
     await log_out(page)
@@ -137,7 +142,7 @@ async def test_a_whole_case_by_console_alone(desktop: Page, phone: Page) -> None
     await log_in(page, "liaison")
     row = await row_on_worktable(page, number, "流出地交接回执")
     await expect(row).to_contain_text("东湖区救助管理站")
-    await row.get_by_role("link", name=number).click()
+    await row.get_by_role("link", name=number, exact=True).click()
     receipt = await printed(page, "交接回执（PDF）")
     assert "交接回执" in receipt and "张建国" in receipt and "柳岸社区" in receipt
     row = await row_on_worktable(page, number, "流出地交接回执")
