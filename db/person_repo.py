@@ -71,6 +71,10 @@ async def events_page(conn: asyncpg.Connection, *, case_id: uuid.UUID, limit: in
     return events, int(total)
 
 
+async def event_count(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> int:
+    return int(await conn.fetchval(sql("case_event_count"), case_id))
+
+
 async def kinds_seen(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> dict[str, KindSeen]:
     rows = await conn.fetch(sql("case_event_kinds"), case_id)
     return {r["kind"]: KindSeen(kind=r["kind"], occurred_at=r["occurred_at"], summary=r["summary"],

@@ -41,7 +41,7 @@ from db.network_repo import (
     list_nodes,
     nearest_station,
 )
-from db.person_repo import events_page, kinds_seen, latest_notice, stages_reached
+from db.person_repo import event_count, kinds_seen, latest_notice, stages_reached
 from db.tasks_repo import list_open_tasks_of_case
 from db.users_repo import get_user_by_username
 from domain.completion import _message
@@ -143,36 +143,32 @@ async def _display_names(ctx: AppContext, usernames: Iterable[str | None]) -> di
     return names
 
 
-TIMELINE_PAGE = 50
-"""Timeline lines per page of the case page (the read model holds all of them)."""
+TIMELINE_PAGE = 100
+"""Timeline lines per further page of the case page (the first is the case read's newest)."""
 
 
 @router.get("/cases/{case_id}")
 async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     user = session.user
     case = await case_service.read_case(ctx, user, case_id, client_address(request))
-    raw_page = request.query_params.get("page", "1")
-    page_no = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100000 else 1
+    before = request.query_params.get("before") or None
+    if before:  # an older page of the timeline, from the read model
+        older = await case_service.read_timeline(ctx, user, case_id, before, TIMELINE_PAGE,
+                                                 client_address(request))
+        events, next_cursor = older.events, older.next_cursor
+    else:  # the case read's newest lines (those still on their way included), newest first
+        events, next_cursor = list(reversed(case.timeline)), case.timeline_next_cursor
     cid = uuid.UUID(case.case_id)
     async with ctx.pool.acquire() as conn:
         task_rows = await list_open_tasks_of_case(conn, case_id=cid)
         open_tasks = masked_tasks(user, [t.as_case_task() for t in task_rows])
         workflow_of = {str(t.task_id): t.workflow_id for t in task_rows}
-        events, total = await events_page(conn, case_id=cid, limit=TIMELINE_PAGE,
-                                          offset=(page_no - 1) * TIMELINE_PAGE)
+        total = await event_count(conn, case_id=cid)
         seen = await kinds_seen(conn, case_id=cid)
         reached = await stages_reached(conn, case_id=cid)
         notice = await latest_notice(conn, case_id=cid)
         record = await get_case(conn, case_id=cid)
         names = {n.node_id: n.name for n in await list_nodes(conn)}
-    if page_no == 1:
-        # The read model follows the workflow a moment later: lines the workflow already told
-        # (its state carries its newest ones) come first until the read model has them.
-        known = {e.event_id for e in events}
-        newest = events[0].at if events else None
-        fresh = [e for e in case.timeline if e.event_id not in known and (newest is None or e.at >= newest)]
-        events = [*reversed(fresh), *events]
-        total += len(fresh)
     timeline = masked_timeline(user, events)
     actors = await _display_names(ctx, (e.actor for e in timeline))
     mine = {t.task_id for t in open_tasks
@@ -196,4 +192,5 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
                 family_notice=notice, with_names=lambda text: with_names(text, names),
                 actions=list(ACTIONS.values()) if (not closed and may_act_on_case(
                     user, station_node_id=case.station_node_id)) else [],
-                page_no=page_no, pages=max(1, -(-total // TIMELINE_PAGE)), total_events=total)
+                older_cursor=next_cursor, paged=before is not None,
+                total_events=max(total, len(timeline)))
