@@ -160,9 +160,9 @@ async def test_search_person_charts_exports_and_history(screen: Page, api: httpx
 
     await page.get_by_role("link", name="统计图表").click()
     chart = page.locator("#funnel img")
-    await expect(chart).to_be_visible()
-    svg = await page.request.get(await chart.get_attribute("src"))
+    svg = await page.request.get(await chart.get_attribute("src"))  # drawn on the server
     assert svg.status == 200 and svg.headers["content-type"] == "image/svg+xml"
+    await expect(chart).to_be_visible(timeout=30_000)  # the first drawing loads matplotlib
     assert await fits_the_screen(page)
     await shot(page, f"56-charts-{width}")
 
