@@ -99,6 +99,19 @@ ACTIONS: dict[str, Action] = {a.key: a for a in (
            RescueCaseWorkflow.request_treatment, contracts.TreatmentRequestInput, api_actions.TreatmentBody,
            [Field(name="reason", label="病情（敏感信息）", kind="textarea", required=True, max_length=500)],
            button="送定点医院救治"),
+    Action("identity-correction", "更正身份信息", "入站登记后得知或核实了姓名、身份证号码、出生日期或户籍地时，"
+           "在此补充或更正：只填要改的项，并写明信息来源。每次更正连同办理人和理由记入个案；"
+           "按更正后的年龄为未成年人的，改为保护性救助；寻亲期间可立即重新进行公安户籍查询。",
+           RescueCaseWorkflow.correct_identity, contracts.IdentityCorrectionInput,
+           api_actions.IdentityCorrectionBody,
+           [Field(name="name", label="姓名", kind="text", max_length=50),
+            Field(name="id_number", label="身份证号码", kind="text", max_length=18),
+            Field(name="birth_date", label="出生日期", kind="date"),
+            Field(name="origin_address", label="户籍地或流出地地址", kind="text", max_length=200),
+            Field(name="reason", label="更正理由（信息来源）", kind="textarea", required=True, max_length=500,
+                  hint="如：本人提供户口簿；家属来电核实"),
+            Field(name="lookup_again", label="更正后重新进行公安户籍查询", kind="checkbox", default=True)],
+           button="保存更正"),
 )}
 
 
