@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 
 from api.agency import callbacks as agency_callbacks
 from api.agency import views as agency_views
@@ -14,13 +15,16 @@ from api.audit import routes as audit_routes
 from api.audit import views as audit_views
 from api.auth import routes as auth_routes
 from api.auth import views as auth_views
+from api.cases import action_views as case_action_views
 from api.cases import actions as case_actions
 from api.cases import list_views as case_list_views
 from api.cases import routes as case_routes
 from api.cases import views as case_views
+from api.charts import views as chart_views
 from api.console import STATIC_PATH, fallback, static_files
 from api.context import AppContext
 from api.dashboard import views as dashboard_views
+from api.documents import views as document_views
 from api.errors import install_error_handlers
 from api.finance import routes as finance_routes
 from api.finance import views as finance_views
@@ -43,8 +47,10 @@ from api.people import routes as people_routes
 from api.people import views as people_views
 from api.reports import routes as report_routes
 from api.reports import views as report_views
+from api.search import views as search_views
 from api.tasks import routes as task_routes
 from api.tasks import views as task_views
+from api.worktable import views as worktable_views
 from db.pool import create_pool
 from rescue.settings import Settings
 from rescue.temporal_client import connect
@@ -87,10 +93,15 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     app.add_middleware(CORSMiddleware, allow_origins=[settings.temporal_ui],
                        allow_credentials=True, allow_methods=["POST"],
                        allow_headers=["Authorization", "Content-Type", "X-Namespace"])
+    # Pages, tables and exports travel compressed (a case list is mostly repeated markup).
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.mount(STATIC_PATH, static_files(), name="console-static")  # before the catch-all
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,
-                  case_list_views, case_views, history_views, task_views, agency_views,
+                  case_list_views, worktable_views, search_views, case_action_views, document_views,
+                  chart_views,
+                  case_views, history_views, task_views,
+                  agency_views,
                   finance_views, operator_views, audit_views):
         app.include_router(pages.router)
     app.include_router(fallback.router)  # last: any other /console/ address is a Chinese 404

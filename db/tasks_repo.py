@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from db.queries import sql
 from domain.enums import Role, TaskKind, TaskStatus
+from domain.tasks import Assignee, CaseTask
 
 
 class TaskRecord(BaseModel):
@@ -33,6 +34,14 @@ class TaskRecord(BaseModel):
     completed_by: str | None
     workflow_id: str | None = None
     """The workflow that owns the task (None: the case workflow)."""
+
+    def as_case_task(self) -> CaseTask:
+        """The task as the workflows describe it (overdue also once its deadline has passed)."""
+        return CaseTask(task_id=str(self.task_id), case_id=str(self.case_id), kind=self.kind,
+                        assignee=Assignee(node_id=self.assignee_node_id, role=self.assignee_role),
+                        opened_at=self.opened_at, deadline=self.deadline,
+                        overdue=self.overdue or self.deadline < datetime.now(UTC),
+                        context=self.context)
 
 
 async def get_task(conn: asyncpg.Connection, *, task_id: uuid.UUID) -> TaskRecord | None:

@@ -4,7 +4,7 @@ behaviour, and a request for medical treatment."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -74,3 +74,22 @@ class TreatmentRequestInput(BaseModel):
 
     actor: Actor
     reason: str = Field(min_length=1, max_length=500, description="病情（敏感）")
+
+
+class IdentityCorrectionInput(BaseModel):
+    """更正身份信息: after registration, add or correct who the person is and where they come
+    from; every change is on record with who made it and why, and the police household lookup
+    can run again at once with what is now known."""
+
+    actor: Actor
+    name: str | None = Field(default=None, max_length=50, description="姓名")
+    id_number: str | None = Field(default=None, max_length=18, description="身份证号码")
+    birth_date: date | None = Field(default=None, description="出生日期")
+    origin_address: str | None = Field(default=None, max_length=200, description="户籍地或流出地地址")
+    reason: str = Field(min_length=1, max_length=500, description="更正理由（信息来源）")
+    lookup_again: bool = Field(default=True, description="更正后重新进行公安户籍查询")
+
+    def changed(self) -> list[str]:
+        """The fields this correction sets, by their payload names."""
+        return [f for f in ("name", "id_number", "birth_date", "origin_address")
+                if getattr(self, f) not in (None, "")]

@@ -6,7 +6,7 @@ validator (the authority), so both give the same answer.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -26,8 +26,16 @@ class PayloadInvalid(ValueError):
         self.errors = errors
 
 
-def check_payload(kind: TaskKind, payload: dict[str, Any], *, today: date, policy: Policy) -> BaseModel:
-    """The validated payload model, or PayloadInvalid with field errors and a Chinese message."""
+NOT_IN_FUTURE = ("arrived_at", "boarded_at")
+"""Moments a completion reports as past: they cannot lie ahead of the moment it is sent."""
+CLOCK_SLACK = timedelta(minutes=5)
+"""How far ahead a reported moment may be (clocks of phones and servers differ a little)."""
+
+
+def check_payload(kind: TaskKind, payload: dict[str, Any], *, today: date, policy: Policy,
+                  now: datetime | None = None) -> BaseModel:
+    """The validated payload model, or PayloadInvalid with field errors and a Chinese message.
+    With ``now``, a reported moment (arrival, boarding) may not lie in the future."""
     try:
         model = PAYLOAD_MODELS[kind].model_validate(payload)
     except ValidationError as exc:
@@ -45,6 +53,12 @@ def check_payload(kind: TaskKind, payload: dict[str, Any], *, today: date, polic
         if model.person.age_on(today) < 0:
             msg = "出生日期不能晚于今天"
             raise PayloadInvalid(msg, [{"loc": ["person", "birth_date"], "msg": msg, "type": "date"}])
+    if now is not None:
+        for name in NOT_IN_FUTURE:
+            moment = getattr(model, name, None)
+            if isinstance(moment, datetime) and moment.tzinfo and moment > now + CLOCK_SLACK:
+                msg = "时间不能晚于现在"
+                raise PayloadInvalid(msg, [{"loc": [name], "msg": msg, "type": "future"}])
     if isinstance(model, TicketVoucherPayload) and model.travel_date < today:
         msg = "乘车日期不能早于今天"
         raise PayloadInvalid(msg, [{"loc": ["travel_date"], "msg": msg, "type": "date"}])

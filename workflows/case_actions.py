@@ -3,6 +3,7 @@ the rules that allow each, and the record each leaves."""
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
@@ -13,13 +14,15 @@ with workflow.unsafe.imports_passed_through():
         CareRecordInput,
         DeathInput,
         DepartureInput,
+        IdentityCorrectionInput,
         ReclassifyInput,
         TransferInput,
         TreatmentRequestInput,
     )
     from domain.child_flows import TreatmentDischarged
-    from domain.classification import ClassificationError, classify
+    from domain.classification import ClassificationError, classify, is_minor
     from domain.enums import CareService, CaseOutcome, Classification, Role, label
+    from domain.person import PersonDetails
     from domain.tasks import Actor
     from workflows import search_attributes as sa
     from workflows.case_runtime import ACTION_REFUSED, CaseRuntime
@@ -162,3 +165,56 @@ def on_discharged(rt: CaseRuntime, discharged: TreatmentDischarged) -> None:
         rt.end(CaseOutcome.DIED)
     else:
         rt.event("back_from_hospital", f"第{discharged.episode}次救治结束，出院", agency="hospital")
+
+
+_FIELDS = {"name": "姓名", "id_number": "身份证号码", "birth_date": "出生日期", "origin_address": "户籍地"}
+
+
+def corrected_person(rt: CaseRuntime, inp: IdentityCorrectionInput) -> PersonDetails:
+    """The registration record with the correction applied, checked like a registration."""
+    if rt.person is None:
+        raise _refuse("尚未入站登记：请在入站登记任务中填写身份信息")
+    if not inp.changed():
+        raise _refuse("请填写要补充或更正的内容")
+    update = {k: getattr(inp, k) for k in ("name", "id_number", "birth_date") if getattr(inp, k)}
+    try:  # the registration's own checks: a valid number, a birth date that agrees with it
+        return PersonDetails.model_validate({**rt.person.model_dump(), **update})
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        raise _refuse(str(first["msg"]).removeprefix("Value error, ")) from None
+
+
+def validate_identity_correction(rt: CaseRuntime, inp: IdentityCorrectionInput) -> None:
+    check_staff(rt, inp.actor)
+    corrected_person(rt, inp)
+
+
+def apply_identity_correction(rt: CaseRuntime, inp: IdentityCorrectionInput) -> None:
+    """The person's record changes (the read model follows with the next sync); a minor by the
+    new age becomes protective rescue; the household lookup runs again if asked."""
+    person = corrected_person(rt, inp)
+    rt.person = person
+    today = rt.policy.local_date(workflow.now())
+    minor = is_minor(person, today, rt.policy)
+    rt.state.person.name = person.name
+    rt.state.person.id_number = person.id_number
+    rt.state.person.age = person.age_on(today)
+    rt.state.person.is_minor = minor
+    if inp.origin_address:
+        rt.state.origin_address = inp.origin_address
+        rt.state.person.household_address = inp.origin_address
+    what = "、".join(_FIELDS[f] for f in inp.changed())
+    rt.event("identity_corrected", f"更正身份信息：{what}（{inp.reason}）", actor=inp.actor.username,
+             fields=inp.changed())
+    required = Classification.PROTECTIVE if minor or not person.has_civil_capacity else None
+    if required is not None and rt.state.classification not in (None, required):
+        rt.state.classification = required
+        rt.event("reclassified", "按更正后的年龄为未成年人，改为保护性救助", actor=inp.actor.username)
+        workflow.upsert_search_attributes([sa.CLASSIFICATION.value_set(required.value)])
+    if not inp.lookup_again:
+        return
+    if rt.search is not None:
+        rt.lookup_now = True  # the identity search looks the household up again at once
+        rt.event("lookup_requested", "已按更正后的信息重新申请公安户籍查询", actor=inp.actor.username)
+    else:
+        rt.event("lookup_not_needed", "身份已查明或不在寻亲阶段，未重新查询", actor=inp.actor.username)

@@ -112,6 +112,8 @@ class CaseRuntime(Escalation):
         """Where operators are told of an agency that stays unreachable."""
         self.search: IdentitySearchCarry | None = None
         """The identity search, while it runs (carried across continue-as-new)."""
+        self.lookup_now = False
+        """Set by an identity correction: the search looks the household up again at once."""
 
     # --- timeline and read model -------------------------------------------------------
 
@@ -336,7 +338,9 @@ class CaseRuntime(Escalation):
         if (inp.actor.node_id, inp.actor.role) != (task.assignee.node_id, task.assignee.role):
             raise ApplicationError("该任务不属于您所在单位和岗位", type=TASK_NOT_YOURS)
         try:
-            check_payload(task.kind, inp.payload, today=self.policy.local_date(workflow.now()), policy=self.policy)
+            # Validators do not replay: the workflow's clock here adds no command to history.
+            check_payload(task.kind, inp.payload, today=self.policy.local_date(workflow.now()),
+                          policy=self.policy, now=workflow.now())
         except PayloadInvalid as exc:
             raise ApplicationError(exc.message, {"errors": exc.errors}, type=INVALID_PAYLOAD) from None
 

@@ -2,7 +2,7 @@
 
 Updates: ``complete_task`` (validated: right task, right assignee, right payload; answers the
 case state once the case has moved on), ``record_departure``, ``record_death``, ``reclassify``,
-``transfer``, ``record_care``, ``refer_behaviour``, ``request_treatment``.
+``transfer``, ``record_care``, ``refer_behaviour``, ``request_treatment``, ``correct_identity``.
 Signals: ``dna_result`` (police callback), ``treatment_discharged`` (from a treatment episode).
 Queries: ``state``.
 """
@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         CareRecordInput,
         DeathInput,
         DepartureInput,
+        IdentityCorrectionInput,
         ReclassifyInput,
         TransferInput,
         TreatmentRequestInput,
@@ -149,6 +150,17 @@ class RescueCaseWorkflow(TaskOwner):
     @request_treatment.validator
     def _validate_treatment(self, inp: TreatmentRequestInput) -> None:
         actions.validate_treatment(self.rt, inp)
+
+    @workflow.update
+    async def correct_identity(self, inp: IdentityCorrectionInput) -> CaseAck:
+        """Add or correct name, identity number, birth date or origin after registration, with
+        who and why on record; the household lookup runs again if asked."""
+        actions.apply_identity_correction(self.rt, inp)
+        return await self._recorded()
+
+    @correct_identity.validator
+    def _validate_identity(self, inp: IdentityCorrectionInput) -> None:
+        actions.validate_identity_correction(self.rt, inp)
 
     @workflow.signal(name=SIGNAL_DNA_RESULT)
     def dna_result(self, result: DnaResult) -> None:

@@ -163,9 +163,15 @@ async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) 
             search.next_lookup_at = workflow.now() + rt.policy.identity_search_interval
         rt.busy = False
         try:
+            # ``lookup_now`` is only ever set by an identity correction (an update that older
+            # histories never received), so their runs wake exactly as before.
             await workflow.wait_condition(
-                lambda: bool(rt.dna_matches) or confirmation.done() or history_full(rt),
+                lambda: bool(rt.dna_matches) or confirmation.done() or history_full(rt)
+                or rt.lookup_now,
                 timeout=max(search.next_lookup_at - workflow.now(), timedelta(milliseconds=1)))
+            if rt.lookup_now:
+                rt.lookup_now = False
+                raise TimeoutError  # the lookup is due now: taken like a scheduled one
         except TimeoutError:
             rt.busy = True
             search.next_lookup_at = None

@@ -4,11 +4,11 @@ referral of behaviour, treatment): each a Workflow Update that the case validate
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -18,7 +18,9 @@ from api.cases.service import CaseView, current_view
 from api.deps import Ctx, CurrentUser, client_address
 from api.errors import ApiError
 from domain import case_actions as contracts
+from domain.completion import CLOCK_SLACK
 from domain.enums import CareService, Classification
+from domain.identity import normalize_id_number
 from domain.tasks import Actor
 from workflows.case_runtime import ACTION_REFUSED
 from workflows.rescue_case import RescueCaseWorkflow
@@ -38,6 +40,15 @@ class DeathBody(BaseModel):
     cause: str = Field(min_length=1, max_length=500)
     police_notified: bool
     notes: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("died_at")
+    @classmethod
+    def _past(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("请填写带时区的时间")
+        if value > datetime.now(UTC) + CLOCK_SLACK:
+            raise ValueError("死亡时间不能晚于现在")
+        return value
 
 
 class ReclassifyBody(BaseModel):
@@ -64,6 +75,20 @@ class BehaviourBody(BaseModel):
 
 class TreatmentBody(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
+
+
+class IdentityCorrectionBody(BaseModel):
+    name: str | None = Field(default=None, max_length=50, description="姓名")
+    id_number: str | None = Field(default=None, max_length=18, description="身份证号码")
+    birth_date: date | None = Field(default=None, description="出生日期")
+    origin_address: str | None = Field(default=None, max_length=200, description="户籍地或流出地地址")
+    reason: str = Field(min_length=1, max_length=500, description="更正理由（信息来源）")
+    lookup_again: bool = Field(default=True, description="更正后重新进行公安户籍查询")
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id(cls, value: str | None) -> str | None:
+        return normalize_id_number(value) if value else None
 
 
 async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
@@ -141,3 +166,12 @@ async def treatment(ctx: Ctx, user: CurrentUser, case_id: str, body: TreatmentBo
     """送医救治: start a treatment episode with the designated hospital."""
     return await _act(ctx, user, case_id, request, RescueCaseWorkflow.request_treatment,
                       contracts.TreatmentRequestInput, body)
+
+
+@router.post("/identity-correction", response_model=CaseView)
+async def identity_correction(ctx: Ctx, user: CurrentUser, case_id: str, body: IdentityCorrectionBody,
+                              request: Request) -> CaseView:
+    """更正身份信息: add or correct the name, identity number, birth date or origin after
+    registration (each change on record with who and why); the police lookup runs again."""
+    return await _act(ctx, user, case_id, request, RescueCaseWorkflow.correct_identity,
+                      contracts.IdentityCorrectionInput, body)

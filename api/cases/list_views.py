@@ -15,6 +15,7 @@ from api.console.render import ConsoleRoute, page
 from api.console.session import Sess
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.exports.download import table_download
 from db.network_repo import list_nodes
 from domain.enums import Classification, NodeLevel, Stage, label
 
@@ -46,6 +47,33 @@ def _filters(params: Any) -> tuple[CaseFilter, dict[str, str]]:
     if f.due_today:
         values["due"] = "today"
     return f, values
+
+
+EXPORT_LIMIT = 5000
+"""Most cases in one export (a larger one asks for narrower filters)."""
+
+
+@router.get("/cases/export.{kind}")
+async def case_export(kind: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    """The case list with the page's filters, every page of it, as CSV or Excel."""
+    user = session.user
+    f, _ = _filters(request.query_params)
+    items, cursor = [], None
+    while len(items) < EXPORT_LIMIT:
+        result = await case_service.list_cases(ctx, user, None, cursor, 200, client_address(request),
+                                               filters=f)
+        items.extend(result.items)
+        cursor = result.next_cursor
+        if not cursor:
+            break
+    if cursor:
+        raise ApiError(422, "export_too_large", f"符合条件的个案超过{EXPORT_LIMIT}个，请缩小筛选范围后再导出")
+    rows: list[list[object]] = [["个案编号", "受助人员", "未成年人", "身份证号码", "阶段", "救助类型",
+                                 "负责救助站", "流出地", "已超期", "最近期限", "立案时间", "更新时间", "结案时间"]]
+    rows += [[c.case_number, c.person.name or "姓名不详", c.person.is_minor, c.person.id_number or "",
+              c.stage_label, c.classification_label or "待甄别", c.station_name, c.origin_name or "",
+              c.overdue, c.next_deadline, c.opened_at, c.updated_at, c.closed_at] for c in items]
+    return table_download(rows, kind=kind, title="个案列表", ascii_name="cases")
 
 
 @router.get("/cases")

@@ -10,8 +10,17 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from api.auth.access import READS_OPERATIONS, REPORTS_CASES, may_report_to
+from api.auth.access import (
+    READS_OPERATIONS,
+    REPORTS_CASES,
+    masked_tasks,
+    masked_timeline,
+    may_act_on_case,
+    may_report_to,
+)
 from api.cases import service as case_service
+from api.cases.action_views import ACTIONS
+from api.cases.case_page import NextStep, documents, stepper, with_names
 from api.cases.service import CreateCaseRequest
 from api.console import forms
 from api.console.forms import Field, Option
@@ -26,16 +35,17 @@ from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.operator.routes import workflow_url
+from db.cases_repo import get_case
 from db.network_repo import (
     STATION_LEVELS,
-    NodeNotFound,
-    get_node,
     list_nodes,
     nearest_station,
 )
+from db.person_repo import event_count, kinds_seen, latest_notice, stages_reached
+from db.tasks_repo import list_open_tasks_of_case
 from db.users_repo import get_user_by_username
 from domain.completion import _message
-from domain.enums import DiscoveryChannel, Role
+from domain.enums import DiscoveryChannel, Role, Stage, label
 from domain.report import DiscoveryReport
 from workflows.ids import case_workflow_id
 
@@ -124,17 +134,6 @@ async def new_report_submit(request: Request, ctx: Ctx, session: Sess) -> Respon
 # --- case page -------------------------------------------------------------------
 
 
-async def _node_names(ctx: AppContext, ids: Iterable[str | None]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    async with ctx.pool.acquire() as conn:
-        for node_id in {i for i in ids if i}:
-            try:
-                names[node_id] = (await get_node(conn, node_id=node_id)).name
-            except NodeNotFound:
-                names[node_id] = node_id
-    return names
-
-
 async def _display_names(ctx: AppContext, usernames: Iterable[str | None]) -> dict[str, str]:
     names: dict[str, str] = {}
     async with ctx.pool.acquire() as conn:
@@ -144,17 +143,54 @@ async def _display_names(ctx: AppContext, usernames: Iterable[str | None]) -> di
     return names
 
 
+TIMELINE_PAGE = 100
+"""Timeline lines per further page of the case page (the first is the case read's newest)."""
+
+
 @router.get("/cases/{case_id}")
 async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     user = session.user
     case = await case_service.read_case(ctx, user, case_id, client_address(request))
-    nodes = await _node_names(ctx, [case.station_node_id, case.origin_node_id,
-                                    *(t.assignee.node_id for t in case.open_tasks)])
-    actors = await _display_names(ctx, (e.actor for e in case.timeline))
-    mine = {t.task_id for t in case.open_tasks
+    before = request.query_params.get("before") or None
+    if before:  # an older page of the timeline, from the read model
+        older = await case_service.read_timeline(ctx, user, case_id, before, TIMELINE_PAGE,
+                                                 client_address(request))
+        events, next_cursor = older.events, older.next_cursor
+    else:  # the case read's newest lines (those still on their way included), newest first
+        events, next_cursor = list(reversed(case.timeline)), case.timeline_next_cursor
+    cid = uuid.UUID(case.case_id)
+    async with ctx.pool.acquire() as conn:
+        task_rows = await list_open_tasks_of_case(conn, case_id=cid)
+        open_tasks = masked_tasks(user, [t.as_case_task() for t in task_rows])
+        workflow_of = {str(t.task_id): t.workflow_id for t in task_rows}
+        total = await event_count(conn, case_id=cid)
+        seen = await kinds_seen(conn, case_id=cid)
+        reached = await stages_reached(conn, case_id=cid)
+        notice = await latest_notice(conn, case_id=cid)
+        record = await get_case(conn, case_id=cid)
+        names = {n.node_id: n.name for n in await list_nodes(conn)}
+    timeline = masked_timeline(user, events)
+    actors = await _display_names(ctx, (e.actor for e in timeline))
+    mine = {t.task_id for t in open_tasks
             if (t.assignee.node_id, t.assignee.role) == (user.node_id, user.role)}
-    temporal_url = (workflow_url(ctx, case_workflow_id(case.case_number))
-                    if user.role in READS_OPERATIONS else None)
-    return page(request, "cases/case.html", nav="cases", case=case, nodes=nodes, actors=actors,
-                mine=mine, timeline=list(reversed(case.timeline)), notice=notice_of(request),
-                temporal_url=temporal_url)
+    operator = user.role in READS_OPERATIONS
+    temporal_url = workflow_url(ctx, case_workflow_id(case.case_number)) if operator else None
+    task_urls = ({t.task_id: workflow_url(ctx, workflow_of.get(t.task_id) or case_workflow_id(case.case_number))
+                  for t in open_tasks} if operator else {})
+    first = min(open_tasks, key=lambda t: t.deadline) if open_tasks else None
+    next_step = (NextStep(what=label(first.kind), deadline=first.deadline, overdue=first.overdue,
+                          holder=f"{names.get(first.assignee.node_id, '办理单位')}·{label(first.assignee.role)}")
+                 if first else None)
+    closed = case.stage == Stage.CLOSED
+    registered = bool(record and record.person)
+    return page(request, "cases/case.html", nav="cases", case=case, nodes=names, actors=actors,
+                mine=mine, open_tasks=open_tasks, timeline=timeline, notice=notice_of(request),
+                temporal_url=temporal_url, task_urls=task_urls,
+                steps=stepper(case.stage, reached, seen, case.outcome), next_step=next_step,
+                documents=documents(registered=registered, classification=case.classification,
+                                    closed=closed, seen=seen, has_notice=notice is not None),
+                family_notice=notice, with_names=lambda text: with_names(text, names),
+                actions=list(ACTIONS.values()) if (not closed and may_act_on_case(
+                    user, station_node_id=case.station_node_id)) else [],
+                older_cursor=next_cursor, paged=before is not None,
+                total_events=max(total, len(timeline)))

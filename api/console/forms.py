@@ -41,7 +41,8 @@ class Option:
 @dataclass
 class Field:
     """One input. ``kind`` is one of text, textarea, select, tristate (yes/no/unknown),
-    checkbox, date, datetime, integer, number, lines (one string per line)."""
+    yesno (an explicit yes or no, nothing chosen beforehand), checkbox, date, datetime,
+    integer, number, lines (one string per line), choices (several ticks of ``options``)."""
 
     name: str
     label: str
@@ -179,6 +180,11 @@ def _field(name: str, node: Mapping[str, Any], ref_name: str | None, required: b
         if node["nullable"]:
             f.kind = "tristate"
             f.options = [Option("true", "是"), Option("false", "否")]
+        elif required:
+            # A yes/no the model wants answered: two choices, neither taken beforehand (an
+            # unticked box would silently mean "no").
+            f.kind = "yesno"
+            f.options = [Option("true", "是"), Option("false", "否")]
         else:
             f.kind = "checkbox"
             f.required = False  # unchecked is an answer: no
@@ -226,6 +232,10 @@ def initial_values(items: Iterable[Item]) -> dict[str, Any]:
             values[f.name] = bool(f.default)
         elif f.kind == "tristate":
             values[f.name] = "" if f.default is None else ("true" if f.default else "false")
+        elif f.kind == "yesno":
+            values[f.name] = ""
+        elif f.kind == "choices":
+            values[f.name] = [str(v) for v in f.default or []]
         elif f.kind == "lines":
             values[f.name] = "\n".join(str(v) for v in f.default or [])
         else:
@@ -239,6 +249,8 @@ def submitted_values(items: Iterable[Item], data: Mapping[str, Any]) -> dict[str
     for f in iter_fields(items):
         if f.kind == "checkbox":
             values[f.name] = f.name in data
+        elif f.kind == "choices":
+            values[f.name] = _ticked(f, data)
         else:
             raw = data.get(f.name)
             values[f.name] = "" if raw is None else str(raw)
@@ -278,10 +290,12 @@ def _convert(f: Field, data: Mapping[str, Any]) -> Any:
     if f.kind == "lines":
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         return lines if lines else _OMIT
+    if f.kind == "choices":
+        return _ticked(f, data)
     text = text.strip()
     if not text:
         return _OMIT
-    if f.kind == "tristate":
+    if f.kind in ("tristate", "yesno"):
         return {"true": True, "false": False}.get(text, text)
     if f.kind == "integer":
         try:
@@ -296,6 +310,18 @@ def _convert(f: Field, data: Mapping[str, Any]) -> Any:
     if f.kind == "datetime" and re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", text):
         return text + (":00" if len(text) == 16 else "") + "+08:00"  # input is China time
     return text
+
+
+def _ticked(f: Field, data: Mapping[str, Any]) -> list[str]:
+    """The ticked options of a ``choices`` field (``name``=value, once per tick), plus the
+    free text of ``name.other`` split at commas, in the options' order, without repeats."""
+    getlist = getattr(data, "getlist", None)
+    raw = getlist(f.name) if getlist else ([data[f.name]] if f.name in data else [])
+    chosen = [o.value for o in f.options if o.value in raw]
+    for extra in list_items(str(data.get(f.name + ".other", ""))):
+        if extra not in chosen:
+            chosen.append(extra)
+    return chosen
 
 
 # --- errors next to their fields ----------------------------------------------------------

@@ -26,6 +26,7 @@ from api.auth.access import (
     READS_HISTORY,
     READS_OPERATIONS,
     REPORTS_CASES,
+    SEES_FIGURES,
 )
 from api.console.forms import CHINA_TZ
 from api.console.session import LoginRequired, Session
@@ -111,6 +112,8 @@ def nav_items(role: Role | None) -> list[tuple[str, str, str]]:
         items.append(("desk", f"/console/{AGENCY_DESKS[role]}", "本单位业务"))
     if role in READS_FINANCE:
         items.append(("finance", "/console/finance", "救治资金"))
+    if role in SEES_FIGURES or role in READS_FINANCE:
+        items.append(("charts", "/console/charts", "统计图表"))
     if role in READS_OPERATIONS:
         items.append(("operator", "/console/operator", "运行监控"))
     if role in READS_AUDIT:
@@ -119,7 +122,7 @@ def nav_items(role: Role | None) -> list[tuple[str, str, str]]:
 
 _HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; script-src 'self'; "
-                                "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                                "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                                 "base-uri 'none'"),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -140,6 +143,8 @@ def page(request: Request, template: str, *, status: int = 200,
         reads_history=bool(user and user.role in READS_HISTORY),
         lists_cases=bool(user and user.role not in NO_CASES),
         nav_items=nav_items(user.role if user else None),
+        pulse=getattr(request.state, "pulse", None) if user else None,
+        search_q=request.query_params.get("q", "")[:50] if request.url.path == "/console/search" else "",
         **context,
     )
     return HTMLResponse(html, status_code=status)

@@ -24,7 +24,8 @@ from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
 from db.users_repo import UserRecord
-from domain.enums import label
+from db.worktable_repo import STATION_ROLES, pulse
+from domain.enums import Role, label
 from rescue.security import TokenClaims
 
 SESSION_COOKIE = "rescue_console"
@@ -139,22 +140,42 @@ async def current_session(request: Request, ctx: Ctx) -> Session:
     session = await load_session(request, ctx, strict=True)
     if session is None:
         raise LoginRequired
+    user = session.user
+    async with ctx.pool.acquire() as conn:  # the header's count of new work, on every page
+        request.state.pulse = await pulse(conn, node_id=user.node_id, role=user.role,
+                                          station=user.role in STATION_ROLES,
+                                          hotline=user.role == Role.HOTLINE_OPERATOR)
     return session
 
 
 Sess = Annotated[Session, Depends(current_session)]
 
 
-async def checked_form(request: Request, ctx: AppContext, session: Session) -> dict[str, str]:
+class FormFields(dict[str, str]):
+    """A posted form's text fields (the last value of each name), and every value of a name
+    sent more than once (ticked boxes of one group) through :meth:`getlist`."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        super().__init__(pairs)
+        self._lists: dict[str, list[str]] = {}
+        for key, value in pairs:
+            self._lists.setdefault(key, []).append(value)
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self._lists.get(key, []))
+
+
+async def checked_form(request: Request, ctx: AppContext, session: Session) -> FormFields:
     """The posted form as text fields, after its CSRF token is checked (403 otherwise)."""
     form = await request.form()
     if not csrf_ok(ctx, session.token, form.get("csrf_token")):
         raise ApiError(403, "csrf_failed", "页面已过期或请求来源不明，已拒绝。请返回上一页，刷新后重新提交。")
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    return FormFields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
 
 
 NOTICES = {
     "submitted": "已提交",
+    "action_done": "已办理，记录已写入个案",
     "reported": "发现报告已登记，个案已建立",
     "existing": "该发现报告已登记过，没有重复建案",
     "done": "该任务已经办结，无需再次提交",

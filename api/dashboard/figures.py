@@ -95,8 +95,8 @@ async def dashboard_figures(ctx: AppContext, user: UserRecord, client: str | Non
         stations=rows, columns=[label(c) if c else "待甄别" for c in _COLUMNS],
         stages=[Figure(label=label(s), count=stages.get(s.value, 0), href=link(stage=s.value))
                 for s in Stage if s != Stage.CLOSED],
-        overdue=Figure(label="已超期", count=overdue, href=link(overdue=True)),
-        due_today=Figure(label="今天到期", count=due_today, href=link(due_today=True)),
+        overdue=Figure(label="已超期", count=overdue, href="/console/tasks?which=overdue"),
+        due_today=Figure(label="今天到期", count=due_today, href="/console/tasks?which=due_today"),
         recent=[RecentLine(case_id=str(r.case_id), case_number=r.case_number,
                            channel_label=_channel(r.channel), created_at=r.created_at,
                            stage_label=label(Stage(r.stage)) if r.stage else "正在建立",

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
@@ -83,3 +85,28 @@ def build(story: Sequence[Flowable], *, title: str) -> bytes:
 def document(lines: Sequence[Line], *, title: str) -> bytes:
     """A document of plain-text lines, paginated on A4."""
     return build(paragraphs(lines), title=title)
+
+
+def form_table(rows: Sequence[tuple[str, str]], *, label_width: float = 32 * mm) -> Flowable:
+    """A form's fields as a two-column ruled table: the label, then the value (an empty value
+    leaves a line to fill in by hand)."""
+    body = style(10.5)
+    head = style(10.5, textColor=colors.HexColor("#374151"))
+    data = [[Paragraph(escape(k), head), Paragraph(escape(v) if v else "&nbsp;", body)] for k, v in rows]
+    table = Table(data, colWidths=[label_width, None], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#6b7280")),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f4f6")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    return table
+
+
+def title_block(title: str, subtitle: str = "") -> list[Flowable]:
+    """A centred document title (and a smaller line under it)."""
+    out: list[Flowable] = [Paragraph(escape(title), style(18, alignment=TA_CENTER, spaceAfter=4))]
+    if subtitle:
+        out.append(Paragraph(escape(subtitle), style(10, alignment=TA_CENTER)))
+    out.append(Spacer(1, 5 * mm))
+    return out

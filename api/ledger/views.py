@@ -8,11 +8,14 @@ from datetime import date
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from api.audit.trail import audit
 from api.auth.network_access import WRITES_LEDGER
+from api.console.names import people_names
 from api.console.render import ConsoleRoute, page, see_other
 from api.console.session import Sess, checked_form
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.exports.download import table_download
 from api.ledger import service
 from api.ledger.service import ConsolidateRequest
 from domain.completion import _message
@@ -49,6 +52,25 @@ async def ledger_list(request: Request, ctx: Ctx, session: Sess) -> Response:
                 can_write=session.user.role in WRITES_LEDGER,
                 can_consolidate=session.user.role == Role.TOWNSHIP_OFFICER,
                 notice=_NOTICES.get(q.get("notice", "")))
+
+
+@router.get("/export.{kind}")
+async def ledger_export(kind: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    """The ledger as the page lists it (same filters), as CSV or Excel."""
+    q = request.query_params
+    status = LedgerStatus(q["status"]) if q.get("status") in LedgerStatus._value2member_map_ else None
+    category = LedgerCategory(q["category"]) if q.get("category") in LedgerCategory._value2member_map_ else None
+    entries = await service.list_entries(ctx, session.user, status, category, client_address(request))
+    rows: list[list[object]] = [["社区(村)", "姓名", "性别", "出生日期", "身份证号码", "类别", "住址",
+                                 "家庭情况", "风险情况", "状态", "登记时间", "汇总时间", "干预次数"]]
+    rows += [[e.community_name or "", e.name, label(e.sex), e.birth_date.isoformat() if e.birth_date else "",
+              e.id_number or "", "、".join(e.category_labels or [label(c) for c in e.categories]),
+              e.address or "", e.family_situation or "", e.risk_notes or "", e.status_label or label(e.status),
+              e.registered_at, e.consolidated_at, len(e.interventions)] for e in entries]
+    async with ctx.pool.acquire() as conn:
+        await audit(conn, session.user, action="export", subject=f"node:{session.user.node_id}",
+                    allowed=True, client=client_address(request), detail=f"ledger {kind}")
+    return table_download(rows, kind=kind, title="摸底排查台账", ascii_name="ledger")
 
 
 @router.post("/consolidate")
@@ -104,7 +126,10 @@ def label_of(loc: tuple[object, ...]) -> str:
 @router.get("/{entry_id}")
 async def entry_page(entry_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     entry = await service.get_entry(ctx, session.user, entry_id, client_address(request))
+    people = await people_names(ctx, [entry.registered_by, entry.consolidated_by,
+                                      *(i.recorded_by for i in entry.interventions)])
     return page(request, "ledger/ledger_entry.html", session=session, nav="ledger", entry=entry,
+                people=people,
                 kinds=[(k.value, label(k)) for k in InterventionKind], today=date.today().isoformat(),
                 can_write=session.user.role in WRITES_LEDGER,
                 can_close=session.user.role == Role.TOWNSHIP_OFFICER and entry.status != LedgerStatus.CLOSED,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from api.console.names import people_names
 from api.console.render import ConsoleRoute, page, see_other
 from api.console.session import Sess, checked_form
 from api.deps import Ctx, client_address
@@ -31,6 +32,7 @@ async def registry(request: Request, ctx: Ctx, session: Sess) -> Response:
 async def node_page(node_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     node = await service.one(ctx, session.user, node_id)
     return page(request, "network/node.html", session=session, nav="network", node=node,
+                people=await people_names(ctx, [node.profile.updated_by] if node.profile else []),
                 equipment=[(e.value, label(e)) for e in Equipment],
                 duties=[(d.value, label(d)) for d in StaffDuty],
                 notice=_NOTICES.get(request.query_params.get("notice", "")), errors=[])
@@ -52,6 +54,7 @@ async def node_edit(node_id: str, request: Request, ctx: Ctx, session: Sess) -> 
     except (ValidationError, ValueError):
         node = await service.one(ctx, session.user, node_id)
         return page(request, "network/node.html", session=session, nav="network", node=node, status=422,
+                    people=await people_names(ctx, [node.profile.updated_by] if node.profile else []),
                     equipment=[(e.value, label(e)) for e in Equipment],
                     duties=[(d.value, label(d)) for d in StaffDuty], notice=None,
                     errors=["填写有误：间数、床位须为不小于0的整数"])

@@ -184,7 +184,8 @@ async def stuck_cases(ctx: AppContext, user: UserRecord, cursor: str | None,
             case_id=str(t.case_id), case_number=t.case_number, task_id=str(t.task_id),
             kind=t.kind, kind_label=label(t.kind), assignee_node_id=t.assignee_node_id,
             assignee_role=t.assignee_role, assignee_role_label=label(t.assignee_role),
-            deadline=t.deadline, workflow_url=workflow_url(ctx, t.case_workflow_id)) for t in late],
+            deadline=t.deadline,
+            workflow_url=workflow_url(ctx, t.workflow_id or t.case_workflow_id)) for t in late],
         failing_calls=failing, long_histories=longs, scanned=len(scanned),
         unreachable=sum(1 for a in answers if a is None), next_cursor=next_cursor)
 

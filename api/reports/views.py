@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from api.auth.network_access import CITY_OFFICE, SUBMITS_REPORTS
 from api.console.charts import bars
+from api.console.names import people_names
 from api.console.render import ConsoleRoute, page, see_other
 from api.console.session import Sess, checked_form
 from api.deps import Ctx
@@ -78,7 +79,7 @@ async def report_page(report_id: str, request: Request, ctx: Ctx, session: Sess)
     can_submit = (session.user.role in SUBMITS_REPORTS and session.user.node_id == report.locality_node_id
                   and report.status in (ReportStatus.OPEN, ReportStatus.OVERDUE))
     return page(request, "reports/report.html", session=session, nav="reports", report=report,
-                can_submit=can_submit, errors=[],
+                can_submit=can_submit, errors=[], people=await people_names(ctx, [report.submitted_by]),
                 classes=[(c.value, label(c)) for c in Classification],
                 categories=[(c.value, label(c)) for c in LedgerCategory],
                 notice="月报已报送" if request.query_params.get("notice") == "submitted" else None)

@@ -118,7 +118,8 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
         raise ApiError(409, "task_already_done", "该任务已经办结，不能重复提交")
     policy = ctx.policy
     try:
-        check_payload(task.kind, payload, today=policy.local_date(datetime.now(UTC)), policy=policy)
+        check_payload(task.kind, payload, today=policy.local_date(datetime.now(UTC)), policy=policy,
+                      now=datetime.now(UTC))
     except PayloadInvalid as exc:
         raise ApiError(422, "invalid_payload", exc.message, exc.errors) from None
     case_wf = case_workflow_id(task.case_number)

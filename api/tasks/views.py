@@ -4,9 +4,11 @@ workflow validates the submission and errors come back next to their fields."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
 
 from api.console import forms
 from api.console.render import ConsoleRoute, page, see_other
@@ -15,13 +17,19 @@ from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.tasks import service as task_service
+from api.worktable import service as work
+from api.worktable.describe import Row
 from db.network_repo import OrgNode, list_nodes
 from domain import enums
-from domain.enums import NodeLevel, TaskStatus, label
+from domain.enums import NodeLevel, TaskKind, TaskStatus, label
+from domain.person import PersonDetails
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 
 _REASONS = {"police_lookup_without_result": "公安户籍查询未查到匹配的户籍信息"}
+REFERRAL_NEEDS = ("低保", "特困供养", "临时救助", "医疗救助", "教育救助", "住房救助", "就业帮扶",
+                  "残疾人两项补贴", "心理疏导")
+"""The assistance programmes a follow-up visit refers to most often (others may be typed)."""
 _CONTEXT_LABELS = {
     "channel": "发现途径", "place": "发现地点", "apparent_minor": "疑似未成年人",
     "condition": "人员状况", "reason": "任务原因", "origin_address": "户籍地或流出地",
@@ -55,7 +63,7 @@ def task_context(context: dict[str, Any], nodes: dict[str, str] | None = None) -
     lines = []
     nodes = nodes or {}
     for key, value in context.items():
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or (key == "apparent_minor" and not value):
             continue
         if key.endswith("_label") and key.removesuffix("_label") in context:
             continue  # shown in place of its value
@@ -81,13 +89,28 @@ def task_context(context: dict[str, Any], nodes: dict[str, str] | None = None) -
 class TaskForm:
     """A task with its form and the names of the network's nodes (for selects and context)."""
 
-    def __init__(self, task: task_service.TaskDetail, nodes: list[OrgNode]):
+    def __init__(self, task: task_service.TaskDetail, nodes: list[OrgNode], row: Row | None = None):
         self.task = task
+        self.row = row
         self.names = {n.node_id: n.name for n in nodes}
         self.items = forms.build_form(task.payload_schema)
         for f in forms.iter_fields(self.items):
             if f.name == "classification":
                 f.empty_label = "不选（由系统按规则判定）"
+            if f.name == "person.has_civil_capacity":
+                # Not a pre-ticked box: a minor's capacity follows from the age (the one rule
+                # of who is a minor), an adult's is asked.
+                f.kind, f.label = "select", "民事行为能力"
+                f.options = [forms.Option("true", "完全民事行为能力"),
+                             forms.Option("false", "无或限制民事行为能力")]
+                f.empty_label = "未成年人不选（按年龄认定）"
+                f.hint = "未满18周岁按年龄认定为未成年人，一律实行保护性救助；成年人请选择"
+            if f.name == "needs":  # each need its own referral, granted or refused on its own
+                f.kind, f.label = "choices", "需要转介的救助（每项单独转介、单独办理）"
+                f.options = [forms.Option(n, n) for n in REFERRAL_NEEDS]
+                f.hint = None
+            if f.name == "boarded_at":
+                f.hint = "已上车时填写，不能晚于现在"
             if f.name == "origin_node_id":  # chosen by name, not typed
                 f.kind = "select"
                 f.label, f.hint = "流出地社区(村)网点", "户籍地在本市时选择；本市以外不选"
@@ -101,7 +124,21 @@ class TaskForm:
         task = await task_service.task_detail(ctx, session.user, task_id, client_address(request))
         async with ctx.pool.acquire() as conn:
             nodes = await list_nodes(conn)
-        return cls(task, nodes)
+        return cls(task, nodes, await work.describe_task(ctx, session.user, task.task_id))
+
+    def _lines(self) -> list[tuple[str, str]]:
+        """Who, where and what to do first (the worktable's words), then the task's context
+        (a supervision task's codes are replaced by the late task in words)."""
+        lines: list[tuple[str, str]] = []
+        if self.row is not None:
+            lines += [("受助人员", self.row.person + ("（未成年人）" if self.row.is_minor else "")),
+                      ("地点", self.row.place), ("要做的事", self.row.next_step)]
+            note = self.row.supervision
+            if note is not None:
+                lines += [("超期任务", note.late_kind), ("办理单位", note.holder),
+                          ("联系方式", "；".join(note.phones) or "未登记联系电话")]
+        context = {k: v for k, v in self.task.context.items() if not k.startswith("overdue_")}
+        return lines + task_context(context, self.names)
 
     def page(self, request: Request, values: dict[str, Any],
              errors: dict[str, list[str]] | None = None, top: Iterable[str] = (),
@@ -111,8 +148,21 @@ class TaskForm:
                     values=values, errors=errors or {}, top=list(top),
                     labels=forms.field_labels(items),
                     ids={name: forms.element_id(items, name) for name in (errors or {})},
-                    context_lines=task_context(self.task.context, self.names),
+                    context_lines=self._lines(),
                     done=self.task.status != TaskStatus.OPEN)
+
+
+def _adult_without_capacity_answer(ctx: AppContext, payload: dict[str, Any]) -> bool:
+    """An adult's civil capacity must be chosen (a minor's follows from the age)."""
+    person = payload.get("person")
+    if not isinstance(person, dict) or "has_civil_capacity" in person:
+        return False
+    try:
+        details = PersonDetails.model_validate(person)
+    except ValidationError:
+        return False  # the workflow's validation names what is wrong
+    today = ctx.policy.local_date(datetime.now(UTC))
+    return details.age_on(today) >= ctx.policy.adult_age
 
 
 @router.get("/tasks/{task_id}")
@@ -127,9 +177,12 @@ async def task_submit(task_id: str, request: Request, ctx: Ctx, session: Sess) -
     form = await TaskForm.load(ctx, request, session, task_id)
     values = forms.submitted_values(form.items, data)
     case_url = f"/console/cases/{form.task.case_id}"
+    payload = forms.to_payload(form.items, data)
+    if form.task.kind == TaskKind.REGISTRATION and _adult_without_capacity_answer(ctx, payload):
+        return form.page(request, values, {"person.has_civil_capacity": ["成年人请选择民事行为能力"]},
+                         status=422)
     try:
-        await task_service.complete(ctx, session.user, task_id, forms.to_payload(form.items, data),
-                                    client_address(request))
+        await task_service.complete(ctx, session.user, task_id, payload, client_address(request))
     except ApiError as exc:
         if exc.code == "task_already_done":
             return see_other(f"{case_url}?notice=done")

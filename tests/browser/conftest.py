@@ -61,3 +61,12 @@ async def phone(chromium: Browser, stack: Stack) -> AsyncIterator[Page]:
     async for page in _page(chromium, stack, PHONE, is_mobile=True, has_touch=True,
                             device_scale_factor=2):
         yield page
+
+
+@pytest.fixture(params=["desktop", "phone"])
+async def screen(request: pytest.FixtureRequest, chromium: Browser, stack: Stack) -> AsyncIterator[Page]:
+    """The same test at desktop and at phone width."""
+    extra: dict[str, object] = ({} if request.param == "desktop"
+                                else {"is_mobile": True, "has_touch": True, "device_scale_factor": 2})
+    async for page in _page(chromium, stack, DESKTOP if request.param == "desktop" else PHONE, **extra):
+        yield page

@@ -71,7 +71,8 @@ async def test_an_operator_finds_a_stuck_case(desktop: Page, stack: Stack, api: 
             await shot(page, "30-operator-stuck-case")
             await row.get_by_role("link", name="流程历史").click()
             await expect(page.get_by_role("heading", level=1)).to_contain_text(task["case_number"])
-            await expect(page.get_by_text("lookup_household").first).to_be_visible()
+            await expect(page.get_by_text("公安户籍查询").first).to_be_visible()
+            await expect(page.get_by_text("lookup_household")).to_have_count(0)
             await shot(page, "31-operator-history")
         finally:
             await http.put(f"{stack.sim_url('police')}/admin/faults", json={}, headers=admin)

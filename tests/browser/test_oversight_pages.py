@@ -15,7 +15,9 @@ from support import Stack, login, open_case  # noqa: E402
 
 
 async def test_the_auditor_finds_a_refused_read(desktop: Page, stack: Stack, api: httpx.AsyncClient) -> None:
-    case_id = await open_case(api, await login(api, "caseworker"), channel="walk_in")
+    caseworker = await login(api, "caseworker")
+    case_id = await open_case(api, caseworker, channel="walk_in")
+    number = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()["case_number"]
     refused = await api.get(f"/api/v1/cases/{case_id}", headers=await login(api, "xs_liaison"))
     assert refused.status_code == 403
     page = desktop
@@ -25,7 +27,7 @@ async def test_the_auditor_finds_a_refused_read(desktop: Page, stack: Stack, api
     await page.get_by_label("对象").fill(case_id)
     await page.get_by_label("结果").select_option(label="拒绝")
     await page.get_by_role("button", name="查找").click()
-    row = page.get_by_role("row").filter(has_text=f"case:{case_id}")
+    row = page.get_by_role("row").filter(has_text=f"个案 {number}")
     await expect(row).to_have_count(1)
     await expect(row).to_contain_text("查看个案")
     await expect(row).to_contain_text("拒绝")

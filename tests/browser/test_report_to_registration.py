@@ -43,6 +43,10 @@ async def test_a_hotline_report_becomes_a_registered_case(desktop: Page) -> None
     await page.get_by_label("性别").select_option(label="男")
     await page.get_by_label("出生日期").fill("1968-03-12")
     await page.get_by_label("救助类型").select_option(label="开放性救助")
+    await page.get_by_role("button", name="提交").click()
+    # an adult's civil capacity is asked, never assumed
+    await expect(page.get_by_role("alert")).to_contain_text("成年人请选择民事行为能力")
+    await page.get_by_label("民事行为能力").select_option(label="完全民事行为能力")
     await shot(page, "04-registration-form")
     await page.get_by_role("button", name="提交").click()
     await expect(page.get_by_role("status")).to_contain_text("已提交")

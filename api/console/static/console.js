@@ -27,3 +27,29 @@ window.addEventListener("pageshow", function (event) {
     });
   });
 });
+// The header's count of new work (late tasks, supervision, dispatches, call-backs) refreshes
+// itself every 30 seconds; without this file the count is as of the page's loading.
+(function () {
+  var link = document.querySelector("[data-pulse]");
+  if (!link || !window.fetch) return;
+  function parts(p) {
+    var out = [];
+    if (p.overdue) out.push("超期" + p.overdue);
+    if (p.supervision) out.push("督办" + p.supervision);
+    if (p.dispatches) out.push("派单" + p.dispatches);
+    if (p.callbacks) out.push("待回访" + p.callbacks);
+    return out.join(" ");
+  }
+  function refresh() {
+    fetch(link.getAttribute("data-pulse"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) {
+        if (!p) return;
+        link.querySelector("[data-pulse-total]").textContent = p.total;
+        link.querySelector("[data-pulse-parts]").textContent = parts(p);
+        link.classList.toggle("has-work", p.total > 0);
+      })
+      .catch(function () {});
+  }
+  setInterval(refresh, 30000);
+})();

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -49,8 +49,11 @@ def test_other_task_forms() -> None:
     assert voucher["escort_required"].kind == "checkbox" and not voucher["escort_required"].required
     visit = _fields(TaskKind.FOLLOW_UP_VISIT)
     assert visit["needs"].kind == "lines"
-    assert visit["met_person"].kind == "checkbox"
+    assert visit["met_person"].kind == "yesno" and visit["met_person"].required  # no default
     assert visit["situation"].required
+    boarding = _fields(TaskKind.BOARDING_CONFIRMATION)
+    assert boarding["boarded"].kind == "yesno" and boarding["boarded"].required
+    assert forms.initial_values(forms.build_form(payload_schema(TaskKind.BOARDING_CONFIRMATION)))["boarded"] == ""
 
 
 def test_initial_values_follow_the_defaults() -> None:
@@ -123,18 +126,51 @@ def test_errors_on_groups_and_unknown_places() -> None:
     assert forms.field_labels(items)["person"] == "受助人员信息"
 
 
-def test_checkboxes_lines_and_resubmitted_values() -> None:
+def test_yes_no_lines_and_resubmitted_values() -> None:
     items = forms.build_form(payload_schema(TaskKind.FOLLOW_UP_VISIT))
     data = {"visited_on": "2026-11-28", "met_person": "true", "situation": "在家，身体尚可",
             "needs": "低保\n\n  临时救助  \n"}
     payload = forms.to_payload(items, data)
     assert payload.items() >= {"visited_on": "2026-11-28", "met_person": True,
-                               "family_contacted": False, "situation": "在家，身体尚可",
-                               "needs": ["低保", "临时救助"]}.items()
+                               "situation": "在家，身体尚可", "needs": ["低保", "临时救助"]}.items()
+    assert "family_contacted" not in payload  # unanswered is not "no": the model asks for it
     shown = forms.submitted_values(items, data)
-    assert shown["met_person"] is True and shown["family_contacted"] is False
+    assert shown["met_person"] == "true" and shown["family_contacted"] == ""
     assert shown["needs"] == data["needs"]
     assert "needs" not in forms.to_payload(items, {"needs": " \n "})
+
+
+class _Multi(dict[str, str]):
+    def __init__(self, pairs: list[tuple[str, str]]):
+        super().__init__(pairs)
+        self.pairs = pairs
+
+    def getlist(self, key: str) -> list[str]:
+        return [v for k, v in self.pairs if k == key]
+
+
+def test_choices_are_ticked_items_each_on_its_own() -> None:
+    items = forms.build_form(payload_schema(TaskKind.FOLLOW_UP_VISIT))
+    needs = next(f for f in forms.iter_fields(items) if f.name == "needs")
+    needs.kind, needs.options = "choices", [forms.Option("低保", "低保"), forms.Option("医疗救助", "医疗救助")]
+    data = _Multi([("needs", "医疗救助"), ("needs", "低保"), ("needs.other", "助学，低保")])
+    assert forms.to_payload(items, data)["needs"] == ["低保", "医疗救助", "助学"]
+    assert forms.submitted_values(items, data)["needs"] == ["低保", "医疗救助", "助学"]
+    assert forms.to_payload(items, _Multi([]))["needs"] == []
+
+
+def test_a_reported_moment_cannot_lie_ahead() -> None:
+    policy = policy_named("standard")
+    now = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    ahead = {"boarded": True, "boarded_at": "2026-11-28T12:00:00+08:00"}  # 04:00 UTC: past
+    check_payload(TaskKind.BOARDING_CONFIRMATION, ahead, today=date(2026, 11, 28), policy=policy, now=now)
+    ahead["boarded_at"] = "2026-11-28T19:00:00+08:00"  # 11:00 UTC: an hour ahead
+    try:
+        check_payload(TaskKind.BOARDING_CONFIRMATION, ahead, today=date(2026, 11, 28), policy=policy, now=now)
+    except PayloadInvalid as exc:
+        assert exc.errors[0]["loc"] == ["boarded_at"] and "不能晚于现在" in exc.message
+    else:
+        raise AssertionError("a boarding time an hour ahead was accepted")
 
 
 def test_report_form_with_exclusions_and_china_time() -> None:
