@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from domain.contract import Contract
 from domain.labels_ext import register_labels
 from domain.tasks import Actor
 
@@ -129,7 +130,7 @@ class MonthlyFigures(BaseModel):
         return sum(self.admitted.values())
 
 
-class MonthlyReportInput(BaseModel):
+class MonthlyReportInput(Contract):
     """One locality's report for one month."""
 
     locality_node_id: str
@@ -152,7 +153,7 @@ class MonthlyReportState(BaseModel):
     late: bool = False
 
 
-class SubmitReportInput(BaseModel):
+class SubmitReportInput(Contract):
     """The locality's narrative, sent as the workflow's ``submit`` update."""
 
     actor: Actor
@@ -192,7 +193,7 @@ class ReportSubmission(BaseModel):
     utc_offset_hours: int = 8
 
 
-class MonthlyReportRoundInput(BaseModel):
+class MonthlyReportRoundInput(Contract):
     """What the schedule starts: open every locality's report of the month (now, if None)."""
 
     policy_name: str = "standard"

@@ -97,7 +97,7 @@ class RescueCaseWorkflow(TaskOwner):
 
     @record_death.validator
     def _validate_death(self, inp: DeathInput) -> None:
-        actions.check_staff(self.rt, inp.actor)
+        actions.validate_death(self.rt, inp)
 
     @workflow.update
     async def reclassify(self, inp: ReclassifyInput) -> CaseAck:

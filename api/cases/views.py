@@ -34,8 +34,8 @@ from db.network_repo import (
     nearest_station,
 )
 from db.users_repo import get_user_by_username
-from domain.completion import _message
 from domain.enums import DiscoveryChannel, Role
+from domain.messages import chinese_message as _message
 from domain.report import DiscoveryReport
 from workflows.ids import case_workflow_id
 

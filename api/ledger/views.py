@@ -15,7 +15,6 @@ from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.ledger import service
 from api.ledger.service import ConsolidateRequest
-from domain.completion import _message
 from domain.enums import Role, Sex, label
 from domain.ledger import (
     InterventionInput,
@@ -24,6 +23,7 @@ from domain.ledger import (
     LedgerPersonInput,
     LedgerStatus,
 )
+from domain.messages import chinese_message as _message
 
 router = APIRouter(prefix="/console/ledger", route_class=ConsoleRoute, include_in_schema=False)
 
