@@ -84,8 +84,8 @@ async def _control_characters(request: Request) -> list[dict[str, Any]]:
                 text = (value.filename or "") if isinstance(value, UploadFile) else value
                 if char := control_character(name) or control_character(text):
                     found.append((("body", name), char))
-    return [{"loc": [str(p) for p in where], "type": CONTROL_CHARACTER, "char": char}
-            for where, char in found]
+    return [{"loc": [str(p) for p in where], "msg": f"不能含有控制字符：{char}", "type": CONTROL_CHARACTER,
+             "char": char} for where, char in found]
 
 
 def _body_adapter(route: APIRoute) -> TypeAdapter[Any] | None:

@@ -25,6 +25,7 @@ from api.console.session import (
 from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.guard import edge_context
 from api.operator.routes import workflow_url
 from db.network_repo import (
     STATION_LEVELS,
@@ -101,7 +102,7 @@ async def new_report_submit(request: Request, ctx: Ctx, session: Sess) -> Respon
     payload = forms.to_payload(items, data)
     payload["report_id"] = data.get("report_id", "")
     try:
-        body = CreateCaseRequest.model_validate(payload)
+        body = CreateCaseRequest.model_validate(payload, extra="forbid", context=edge_context(request))
     except ValidationError as exc:
         details = [{"loc": list(e["loc"]), "msg": _message(e)} for e in exc.errors()]
         errors, loose = forms.place_errors(items, details)
