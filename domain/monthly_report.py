@@ -55,12 +55,16 @@ class ReportPolicy(BaseModel):
     reminders_before: list[timedelta] = Field(default_factory=lambda: [timedelta(days=3), timedelta(days=1)])
     escalation_repeat: timedelta = timedelta(days=1)
     escalations_max: int = Field(default=10, ge=1)
-    """After this many escalations the report is recorded as missed and the workflow ends."""
+    """After this many escalations the report is recorded as missed."""
+    late_submission_window: timedelta = timedelta(days=90)
+    """How long a report recorded as missed can still be submitted (marked late) before its
+    workflow ends."""
 
 
 STANDARD_REPORTS = ReportPolicy(name="standard")
 COMPRESSED_REPORTS = ReportPolicy(name="compressed", reminders_before=[timedelta(seconds=4)],
-                                  escalation_repeat=timedelta(seconds=2), escalations_max=5)
+                                  escalation_repeat=timedelta(seconds=2), escalations_max=5,
+                                  late_submission_window=timedelta(seconds=15))
 REPORT_POLICIES = {p.name: p for p in (STANDARD_REPORTS, COMPRESSED_REPORTS)}
 
 
