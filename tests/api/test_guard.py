@@ -67,6 +67,13 @@ async def test_a_report_with_fields_the_api_does_not_know_opens_no_case(stack: S
     assert {tuple(d["loc"]) for d in body["details"]} == {("body", "age"), ("body", "id_number")}
     assert "不认识的字段" in body["message"]
     assert await _count(stack, "SELECT count(*) FROM case_reports WHERE report_id = $1", report["report_id"]) == 0
+    # A mistyped policy override is not dropped either (the suite allows overrides).
+    report = new_report(policy_overrides={"stay_limitt": 2})
+    resp = await api.post("/api/v1/cases", json=report, headers=caseworker)
+    assert resp.status_code == 422 and resp.json()["code"] == "invalid_policy_overrides"
+    assert resp.json()["details"][0]["loc"] == ["stay_limitt"]
+    _no_english(resp.json())
+    assert await _count(stack, "SELECT count(*) FROM case_reports WHERE report_id = $1", report["report_id"]) == 0
 
 
 def _json_routes(stack: Stack) -> list[tuple[str, str]]:
