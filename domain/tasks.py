@@ -100,7 +100,7 @@ class RemoteHandoverPayload(BaseModel):
 
     receiving_agency: str = Field(min_length=1, max_length=100, description="接收单位（流出地救助管理站或民政部门）")
     received_by: str = Field(min_length=1, max_length=50, description="接收人")
-    received_on: date = Field(description="交接日期")
+    received_on: HappenedOn = Field(description="交接日期")
     receipt_number: str | None = Field(default=None, max_length=100, description="回执编号")
     contact: str | None = Field(default=None, max_length=100, description="接收单位联系电话")
     notes: str | None = Field(default=None, max_length=1000, description="备注")
@@ -110,7 +110,7 @@ class FollowUpConfirmationPayload(BaseModel):
     """确认流出地接续跟踪随访: the receiving city acknowledged the follow-up request."""
 
     acknowledged_by: str = Field(min_length=1, max_length=100, description="确认人及单位")
-    acknowledged_on: date = Field(description="确认日期")
+    acknowledged_on: HappenedOn = Field(description="确认日期")
     how: str = Field(min_length=1, max_length=200, description="确认方式（回函、电话等）")
 
 
@@ -178,7 +178,7 @@ class LongTermPlacementPayload(BaseModel):
 class SettlementApplicationPayload(BaseModel):
     """申请落户安置: the station's application for a long-term unidentified person."""
 
-    applied_on: date = Field(description="申请日期")
+    applied_on: HappenedOn = Field(description="申请日期")
     reference: str = Field(min_length=1, max_length=100, description="申请文号")
     notes: str | None = Field(default=None, max_length=1000, description="备注")
 
@@ -186,7 +186,7 @@ class SettlementApplicationPayload(BaseModel):
 class HouseholdRegistrationPayload(BaseModel):
     """办理户籍登记: the police register the person's household (落户)."""
 
-    registered_on: date = Field(description="登记日期")
+    registered_on: HappenedOn = Field(description="登记日期")
     household_address: str = Field(min_length=1, max_length=200, description="落户地址")
     notes: str | None = Field(default=None, max_length=1000, description="备注")
 
