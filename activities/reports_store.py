@@ -3,6 +3,8 @@ the localities the schedule opens a report for."""
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import asyncpg
 from temporalio import activity
 
@@ -17,6 +19,7 @@ from domain.monthly_report import (
     MonthlyFigures,
     ReportNoticeInput,
     ReportOpenInput,
+    ReportStatus,
     ReportSubmission,
 )
 
@@ -29,7 +32,15 @@ class ReportsStoreActivities:
 
     @activity.defn(name=OPEN_MONTHLY_REPORT)
     async def open_monthly_report(self, inp: ReportOpenInput) -> MonthlyFigures:
-        """Pre-fill the report from the records and open it; the locality's head is told."""
+        """Pre-fill the report from the records and open it; the locality's head is told
+        (once: a report opened after its due date is told it is late in this one notice)."""
+        late = inp.opened_at >= inp.due_at
+        if late:
+            due = inp.due_at.astimezone(timezone(timedelta(hours=inp.utc_offset_hours)))
+            message = (f"{inp.month}月报已生成（数据已预填），报送截止时间{due:%Y-%m-%d %H:%M}已过，"
+                       "请尽快补报，报送后记为逾期报送")
+        else:
+            message = f"{inp.month}月报已生成（数据已预填），请于每月25日前补充工作进展并报送"
         async with self._pool.acquire() as conn:
             node = await get_node(conn, node_id=inp.locality_node_id)
             figures = await reports_repo.compute_figures(conn, path=node.path, month=inp.month,
@@ -38,11 +49,11 @@ class ReportsStoreActivities:
                 await reports_repo.open_report(
                     conn, report_id=inp.report_id, locality_node_id=inp.locality_node_id,
                     month=inp.month, figures=figures, due=inp.due_at, opened_at=inp.opened_at,
-                    workflow_id=inp.workflow_id)
+                    workflow_id=inp.workflow_id,
+                    status=ReportStatus.OVERDUE if late else ReportStatus.OPEN)
                 await reports_repo.notify(
                     conn, key=f"{inp.report_id}:opened", node_id=inp.locality_node_id,
-                    role=Role.STATION_HEAD.value,
-                    message=f"{inp.month}月报已生成（数据已预填），请于每月25日前补充工作进展并报送")
+                    role=Role.STATION_HEAD.value, message=message)
         return figures
 
     @activity.defn(name=NOTIFY_MONTHLY_REPORT)

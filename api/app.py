@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
@@ -28,6 +28,7 @@ from api.documents import views as document_views
 from api.errors import install_error_handlers
 from api.finance import routes as finance_routes
 from api.finance import views as finance_views
+from api.guard import guard_input
 from api.handbook import routes as handbook_routes
 from api.handbook import views as handbook_views
 from api.hotline import routes as hotline_routes
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
         version="0.1.0",
         description="流浪乞讨人员救助管理：个案、任务、协作单位。Errors: {code, message, details}.",
         lifespan=lifespan,
+        dependencies=[Depends(guard_input)],  # first: nothing reads or writes unchecked input
     )
     if context is not None:
         app.state.context = context

@@ -7,6 +7,7 @@ with a stack trace.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain.completion import _message
+from domain.messages import chinese_message as _message
 
 log = logging.getLogger("api")
 
@@ -35,6 +36,22 @@ def invalid_request(message: str) -> ApiError:
     return ApiError(422, "invalid_request", message)
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HTTP_MESSAGES = {
+    400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "找不到该地址，请核对网址",
+    405: "该地址不支持这种请求方法", 406: "无法提供所要求的格式", 413: "请求内容过大",
+    415: "请求内容的格式不受支持（应为 JSON）", 429: "请求过于频繁，请稍后再试",
+}
+
+
+def _where(error: dict[str, Any]) -> str:
+    """One error as '<field>：<message>' (a broken JSON body says where it breaks)."""
+    if error["type"] == "json_invalid":
+        at = error["loc"][1] if len(error["loc"]) > 1 else "?"
+        return f"请求体不是有效的 JSON（第{at}个字符附近），请检查括号、引号和逗号"
+    return f"{'.'.join(error['loc'][1:]) or '请求'}：{error['msg']}"
+
+
 def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
@@ -53,14 +70,17 @@ def install_error_handlers(app: FastAPI) -> None:
             {"loc": [str(x) for x in e.get("loc", ())], "msg": _message(e), "type": e.get("type")}
             for e in exc.errors()
         ]
-        summary = "；".join(f"{'.'.join(e['loc'][1:]) or '请求'}：{e['msg']}" for e in errors)
+        summary = "；".join(_where(e) for e in errors)
         return JSONResponse(_body("invalid_request", f"请求内容有误：{summary}", errors), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
             exc.status_code, "http_error")
-        return JSONResponse(_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+        message = str(exc.detail)
+        if not _CJK.search(message):  # Starlette's own "Not Found", "Method Not Allowed"…
+            message = _HTTP_MESSAGES.get(exc.status_code, "请求未能处理")
+        return JSONResponse(_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

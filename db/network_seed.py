@@ -29,11 +29,17 @@ _STAFF: dict[str, list[tuple[str, StaffDuty]]] = {
     "dh-t1": [("周专干", StaffDuty.DEDICATED_OFFICER)],
     "dh-t2": [("尤专干", StaffDuty.DEDICATED_OFFICER)],
     "xs-t1": [("许专干", StaffDuty.DEDICATED_OFFICER)],
+    "xs-t2": [("魏专干", StaffDuty.DEDICATED_OFFICER)],
+    # every community has its liaison (each with a login, db/seed.py); the points behind
+    # the standard lack an office or a sign
     "dh-t1-c1": [("吴联络员", StaffDuty.LIAISON)],
     "dh-t1-c2": [("吕联络员", StaffDuty.LIAISON)],
     "dh-t2-c1": [("施联络员", StaffDuty.LIAISON)],
+    "dh-t2-c2": [("曹联络员", StaffDuty.LIAISON)],
     "xs-t1-c1": [("郑联络员", StaffDuty.LIAISON)],
+    "xs-t1-c2": [("潘联络员", StaffDuty.LIAISON)],
     "xs-t2-c1": [("张联络员", StaffDuty.LIAISON)],
+    "xs-t2-c2": [("谢联络员", StaffDuty.LIAISON)],
 }
 
 _ALL_COUNTY = list(COUNTY_EQUIPMENT) + [Equipment.EMERGENCY_SUPPLIES]

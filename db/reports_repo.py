@@ -68,9 +68,9 @@ def _record(row: asyncpg.Record) -> ReportRecord:
 
 async def open_report(conn: asyncpg.Connection, *, report_id: str, locality_node_id: str,
                       month: str, figures: MonthlyFigures, due: datetime, opened_at: datetime,
-                      workflow_id: str) -> None:
+                      workflow_id: str, status: ReportStatus = ReportStatus.OPEN) -> None:
     await conn.execute(sql("report_open"), report_id, locality_node_id, month,
-                       figures.model_dump(mode="json"), due, opened_at, workflow_id)
+                       figures.model_dump(mode="json"), due, opened_at, workflow_id, status.value)
 
 
 async def record_notice(conn: asyncpg.Connection, *, report_id: str, kind: str, count: int) -> None:

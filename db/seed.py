@@ -1,5 +1,7 @@
 """The demo network (one city, two counties, two townships each, two communities each) and a
-demo user for each role. Idempotent: running it again changes nothing that exists.
+demo user for each role — and for each place a path can end: a head at every station, an
+officer at every township, a liaison at every community. Idempotent: running it again adds what
+is missing and changes nothing that exists.
 """
 
 from __future__ import annotations
@@ -42,9 +44,23 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("caseworker", "刘社工", Role.CASEWORKER, "city-station"),
     DemoUser("dh_caseworker", "赵社工", Role.CASEWORKER, "dh-station"),
     DemoUser("xs_caseworker", "孙社工", Role.CASEWORKER, "xs-station"),
+    # A head at every county station: settlement reviews and supervision of overdue tasks.
+    DemoUser("dh_head", "卫站长", Role.STATION_HEAD, "dh-station"),
+    DemoUser("xs_head", "朱站长", Role.STATION_HEAD, "xs-station"),
+    # A dedicated officer at every township: referrals after a return, supervision of liaisons.
     DemoUser("township", "周专干", Role.TOWNSHIP_OFFICER, "dh-t1"),
+    DemoUser("dh_t2_township", "尤专干", Role.TOWNSHIP_OFFICER, "dh-t2"),
+    DemoUser("xs_t1_township", "许专干", Role.TOWNSHIP_OFFICER, "xs-t1"),
+    DemoUser("xs_t2_township", "魏专干", Role.TOWNSHIP_OFFICER, "xs-t2"),
+    # A liaison at every community: the handover of a person coming home, follow-up visits.
     DemoUser("liaison", "吴联络员", Role.LIAISON, "dh-t1-c1"),
+    DemoUser("dh_t1_c2_liaison", "吕联络员", Role.LIAISON, "dh-t1-c2"),
+    DemoUser("dh_t2_c1_liaison", "施联络员", Role.LIAISON, "dh-t2-c1"),
+    DemoUser("dh_t2_c2_liaison", "曹联络员", Role.LIAISON, "dh-t2-c2"),
     DemoUser("xs_liaison", "郑联络员", Role.LIAISON, "xs-t1-c1"),
+    DemoUser("xs_t1_c2_liaison", "潘联络员", Role.LIAISON, "xs-t1-c2"),
+    DemoUser("xs_t2_c1_liaison", "张联络员", Role.LIAISON, "xs-t2-c1"),
+    DemoUser("xs_t2_c2_liaison", "谢联络员", Role.LIAISON, "xs-t2-c2"),
     DemoUser("hotline", "何接线员", Role.HOTLINE_OPERATOR, "city-station"),
     DemoUser("police", "林警官", Role.POLICE, "police-city"),
     DemoUser("urban", "马队员", Role.URBAN_MANAGEMENT, "city-bureau"),

@@ -12,9 +12,10 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from domain.agencies import HouseholdRecord
+from domain.contract import Contract
 
 
-class DnaResult(BaseModel):
+class DnaResult(Contract):
     """Police: the DNA database compared a sample (days or months after submission)."""
 
     callback_id: str = Field(min_length=1, max_length=100)
@@ -35,7 +36,7 @@ class DischargeOutcome(StrEnum):
     NOT_ADMITTED = "not_admitted"  # the hospital refused the introduction letter
 
 
-class HospitalDischarge(BaseModel):
+class HospitalDischarge(Contract):
     """Hospital: the patient admitted with our introduction letter left hospital."""
 
     callback_id: str = Field(min_length=1, max_length=100)
@@ -51,7 +52,7 @@ class SettlementItem(BaseModel):
     amount_fen: int = Field(ge=0)
 
 
-class SettlementVoucher(BaseModel):
+class SettlementVoucher(Contract):
     """Hospital: a settlement voucher (结算凭证) for treatment given first (先救治后结算)."""
 
     callback_id: str = Field(min_length=1, max_length=100)

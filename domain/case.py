@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from domain.agencies import HouseholdRecord
 from domain.child_flows import TreatmentDischarged
+from domain.contract import Contract
 from domain.enums import CaseOutcome, Classification, Stage, TaskKind
 from domain.person import PersonDetails, PersonSummary
 from domain.policy import Policy
@@ -29,7 +30,7 @@ class AgencyNodes(BaseModel):
     """Where the operators on duty are told of an agency that stays unreachable."""
 
 
-class RescueCaseInput(BaseModel):
+class RescueCaseInput(Contract):
     """Everything a case workflow needs to begin; single model so fields can be added."""
 
     case_id: str
@@ -165,7 +166,7 @@ class CaseCarry(BaseModel):
     search: IdentitySearchCarry | None = None
 
 
-class CompleteTaskInput(BaseModel):
+class CompleteTaskInput(Contract):
     """A task completion sent by the API as a Workflow Update."""
 
     task_id: str

@@ -4,18 +4,24 @@ behaviour, and a request for medical treatment."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field
 
+from domain.contract import Contract
 from domain.enums import CareService, Classification
+from domain.plausible import HappenedAt
 from domain.tasks import Actor
+
+ACTION_INVALID = "ActionInvalid"
+"""Error type of an action whose content cannot be true for this case (a death before the
+person was found): the API answers 422, not 409."""
 
 MAX_SHORT_TRIP_FARE_FEN = 2000
 """A short-trip fare of up to 20 yuan may be given on leaving (regulation), in fen."""
 
 
-class DepartureInput(BaseModel):
+class DepartureInput(Contract):
     """自行离站: an open-rescue person leaves; protective rescue cannot end this way."""
 
     actor: Actor
@@ -24,18 +30,18 @@ class DepartureInput(BaseModel):
     notes: str | None = Field(default=None, max_length=500)
 
 
-class DeathInput(BaseModel):
+class DeathInput(Contract):
     """死亡: the records the plan expects when a person dies during the rescue."""
 
     actor: Actor
-    died_at: datetime
+    died_at: HappenedAt = Field(description="死亡时间")
     place: str = Field(min_length=1, max_length=200, description="死亡地点")
     cause: str = Field(min_length=1, max_length=500, description="死亡原因（医疗机构或公安认定）")
     police_notified: bool = Field(description="已报告公安机关")
     notes: str | None = Field(default=None, max_length=1000)
 
 
-class ReclassifyInput(BaseModel):
+class ReclassifyInput(Contract):
     """重新甄别: the classification changes during the stay, with a reason on record."""
 
     actor: Actor
@@ -43,7 +49,7 @@ class ReclassifyInput(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class TransferInput(BaseModel):
+class TransferInput(Contract):
     """转站: the case moves, with its history, to another station."""
 
     actor: Actor
@@ -52,7 +58,7 @@ class TransferInput(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class CareRecordInput(BaseModel):
+class CareRecordInput(Contract):
     """站内服务: a service given during the stay."""
 
     actor: Actor
@@ -60,7 +66,7 @@ class CareRecordInput(BaseModel):
     notes: str | None = Field(default=None, max_length=500)
 
 
-class BehaviourReferralInput(BaseModel):
+class BehaviourReferralInput(Contract):
     """违法行为移交: harmful behaviour referred to police or urban management, recorded only."""
 
     actor: Actor
@@ -69,7 +75,7 @@ class BehaviourReferralInput(BaseModel):
     notes: str | None = Field(default=None, max_length=500)
 
 
-class TreatmentRequestInput(BaseModel):
+class TreatmentRequestInput(Contract):
     """送医救治: the station sends the person to the designated hospital (any stage)."""
 
     actor: Actor

@@ -7,13 +7,14 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from domain.callbacks import DischargeOutcome
+from domain.contract import Contract
 from domain.policy import Policy
 
 SIGNAL_TREATMENT_DISCHARGED = "treatment_discharged"
 """Treatment → case: the patient left hospital (the case may be waiting for it)."""
 
 
-class TreatmentInput(BaseModel):
+class TreatmentInput(Contract):
     """One hospital episode of a case (先救治后结算)."""
 
     case_id: str
@@ -27,7 +28,7 @@ class TreatmentInput(BaseModel):
     policy: Policy
 
 
-class TreatmentDischarged(BaseModel):
+class TreatmentDischarged(Contract):
     episode: int
     outcome: DischargeOutcome
     at: datetime
@@ -41,7 +42,7 @@ class TreatmentResult(BaseModel):
     paid_fen: int = 0
 
 
-class FollowUpInput(BaseModel):
+class FollowUpInput(Contract):
     """Follow-up of a returned person by the origin community (carried across continue-as-new)."""
 
     case_id: str

@@ -13,8 +13,12 @@ from pydantic import BaseModel, ValidationError
 
 from domain.classification import ClassificationError, classify
 from domain.enums import TaskKind
+from domain.messages import chinese_message as _message
+from domain.plausible import clock_context
 from domain.policy import Policy
 from domain.tasks import PAYLOAD_MODELS, RegistrationPayload, TicketVoucherPayload
+
+__all__ = ["CLOCK_SLACK", "PayloadInvalid", "check_payload", "_message"]
 
 
 class PayloadInvalid(ValueError):
@@ -35,13 +39,19 @@ CLOCK_SLACK = timedelta(minutes=5)
 def check_payload(kind: TaskKind, payload: dict[str, Any], *, today: date, policy: Policy,
                   now: datetime | None = None) -> BaseModel:
     """The validated payload model, or PayloadInvalid with field errors and a Chinese message.
-    With ``now``, a reported moment (arrival, boarding) may not lie in the future."""
+
+    Unknown fields are refused (a field the model does not know would be silently dropped),
+    and so is a moment that has not happened yet: by ``now`` when given (the API), else by
+    ``today`` (the workflow's validator; never run on replay, so the workflow's handlers
+    decode recorded payloads leniently)."""
+    context = clock_context(now=now, today=today if now is None else None,
+                            utc_offset_hours=policy.utc_offset_hours)
     try:
-        model = PAYLOAD_MODELS[kind].model_validate(payload)
+        model = PAYLOAD_MODELS[kind].model_validate(payload, extra="forbid", context=context)
     except ValidationError as exc:
         errors = [
             {"loc": [str(x) for x in e["loc"]], "msg": _message(e), "type": e["type"]}
-            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+            for e in exc.errors(include_url=False, include_input=False)
         ]
         summary = "；".join(f"{'.'.join(e['loc']) or '表单'}：{e['msg']}" for e in errors)
         raise PayloadInvalid(f"填写内容有误：{summary}", errors) from None
@@ -59,32 +69,13 @@ def check_payload(kind: TaskKind, payload: dict[str, Any], *, today: date, polic
             if isinstance(moment, datetime) and moment.tzinfo and moment > now + CLOCK_SLACK:
                 msg = "时间不能晚于现在"
                 raise PayloadInvalid(msg, [{"loc": [name], "msg": msg, "type": "future"}])
+    if now is not None:
+        for name in NOT_IN_FUTURE:
+            moment = getattr(model, name, None)
+            if isinstance(moment, datetime) and moment.tzinfo and moment > now + CLOCK_SLACK:
+                msg = "时间不能晚于现在"
+                raise PayloadInvalid(msg, [{"loc": [name], "msg": msg, "type": "future"}])
     if isinstance(model, TicketVoucherPayload) and model.travel_date < today:
         msg = "乘车日期不能早于今天"
         raise PayloadInvalid(msg, [{"loc": ["travel_date"], "msg": msg, "type": "date"}])
     return model
-
-
-_MESSAGES = {
-    "missing": "必填",
-    "string_too_short": "不能为空",
-    "string_too_long": "内容过长",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "bool_parsing": "应为是或否",
-    "bool_type": "应为是或否",
-    "int_parsing": "应为整数",
-    "enum": "不是可选的值",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "value_error": "",
-}
-
-
-def _message(error: Any) -> str:
-    """A Chinese message for a pydantic error; our own validators already speak Chinese."""
-    text = _MESSAGES.get(error["type"])
-    if text:
-        return text
-    msg = str(error["msg"])
-    return msg.removeprefix("Value error, ")

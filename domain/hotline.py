@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domain.contract import Contract
 from domain.enums import DiscoveryCondition, Sex
 from domain.labels_ext import register_labels
 from domain.tasks import Actor
@@ -95,7 +96,7 @@ class HotlineCallRequest(BaseModel):
     caller_phone: str | None = Field(default=None, max_length=30, description="来电号码（用于回访）")
 
 
-class HotlineInput(BaseModel):
+class HotlineInput(Contract):
     call_id: str
     area_node_id: str
     kind: CallKind
@@ -118,12 +119,12 @@ class HotlineState(BaseModel):
     version: int = 0
 
 
-class ArrivalInput(BaseModel):
+class ArrivalInput(Contract):
     actor: Actor
     note: str | None = Field(default=None, max_length=500)
 
 
-class FindingInput(BaseModel):
+class FindingInput(Contract):
     actor: Actor
     found: bool
     note: str = Field(min_length=1, max_length=1000)
@@ -131,7 +132,7 @@ class FindingInput(BaseModel):
     """The case opened for the person found (the API opens it first, keyed by the call)."""
 
 
-class CallbackInput(BaseModel):
+class CallbackInput(Contract):
     actor: Actor
     note: str = Field(min_length=1, max_length=500)
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from domain.enums import Sex
 from domain.identity import normalize_id_number
 from domain.labels_ext import register_labels
+from domain.plausible import HappenedOn
 
 
 class LedgerCategory(StrEnum):
@@ -78,7 +79,7 @@ class LedgerPersonInput(BaseModel):
     community_node_id: str | None = Field(default=None, description="社区(村)网点编号（联络员默认本社区）")
     name: str = Field(min_length=1, max_length=50, description="姓名")
     sex: Sex = Field(description="性别")
-    birth_date: date | None = Field(default=None, description="出生日期")
+    birth_date: HappenedOn | None = Field(default=None, description="出生日期")
     id_number: str | None = Field(default=None, description="身份证号码")
     categories: list[LedgerCategory] = Field(min_length=1, description="排查类别（可多选）")
     address: str | None = Field(default=None, max_length=200, description="住址")
@@ -96,7 +97,7 @@ class InterventionInput(BaseModel):
 
     kind: InterventionKind = Field(description="干预方式")
     partners: list[str] = Field(default_factory=list, description="协同部门（妇联、残联、关工委、公安等）")
-    occurred_on: date = Field(description="日期")
+    occurred_on: HappenedOn = Field(description="日期")
     summary: str = Field(min_length=1, max_length=1000, description="干预情况")
 
 

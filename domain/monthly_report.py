@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from domain.contract import Contract
 from domain.labels_ext import register_labels
 from domain.tasks import Actor
 
@@ -54,12 +55,16 @@ class ReportPolicy(BaseModel):
     reminders_before: list[timedelta] = Field(default_factory=lambda: [timedelta(days=3), timedelta(days=1)])
     escalation_repeat: timedelta = timedelta(days=1)
     escalations_max: int = Field(default=10, ge=1)
-    """After this many escalations the report is recorded as missed and the workflow ends."""
+    """After this many escalations the report is recorded as missed."""
+    late_submission_window: timedelta = timedelta(days=90)
+    """How long a report recorded as missed can still be submitted (marked late) before its
+    workflow ends."""
 
 
 STANDARD_REPORTS = ReportPolicy(name="standard")
 COMPRESSED_REPORTS = ReportPolicy(name="compressed", reminders_before=[timedelta(seconds=4)],
-                                  escalation_repeat=timedelta(seconds=2), escalations_max=5)
+                                  escalation_repeat=timedelta(seconds=2), escalations_max=5,
+                                  late_submission_window=timedelta(seconds=15))
 REPORT_POLICIES = {p.name: p for p in (STANDARD_REPORTS, COMPRESSED_REPORTS)}
 
 
@@ -129,7 +134,7 @@ class MonthlyFigures(BaseModel):
         return sum(self.admitted.values())
 
 
-class MonthlyReportInput(BaseModel):
+class MonthlyReportInput(Contract):
     """One locality's report for one month."""
 
     locality_node_id: str
@@ -152,7 +157,7 @@ class MonthlyReportState(BaseModel):
     late: bool = False
 
 
-class SubmitReportInput(BaseModel):
+class SubmitReportInput(Contract):
     """The locality's narrative, sent as the workflow's ``submit`` update."""
 
     actor: Actor
@@ -192,7 +197,7 @@ class ReportSubmission(BaseModel):
     utc_offset_hours: int = 8
 
 
-class MonthlyReportRoundInput(BaseModel):
+class MonthlyReportRoundInput(Contract):
     """What the schedule starts: open every locality's report of the month (now, if None)."""
 
     policy_name: str = "standard"

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domain.contract import Contract
 from domain.enums import DiscoveryCondition, Sex
 from domain.labels_ext import register_labels
 from domain.tasks import Actor
@@ -115,7 +116,7 @@ class PatrolRequest(BaseModel):
     departments: list[str] = Field(default_factory=lambda: list(DEPARTMENTS), description="参加部门")
 
 
-class PatrolInput(BaseModel):
+class PatrolInput(Contract):
     patrol_id: str
     area_node_id: str
     trigger: PatrolTrigger
@@ -153,7 +154,7 @@ class PatrolState(BaseModel):
     version: int = 0
 
 
-class EncounterInput(BaseModel):
+class EncounterInput(Contract):
     actor: Actor
     place: str = Field(min_length=1, max_length=200)
     outcome: EncounterOutcome
@@ -161,7 +162,7 @@ class EncounterInput(BaseModel):
     case_id: str | None = None
 
 
-class FinishInput(BaseModel):
+class FinishInput(Contract):
     actor: Actor
     summary: str = Field(min_length=1, max_length=2000)
 
@@ -179,7 +180,7 @@ class EncounterRequest(BaseModel):
     policy_overrides: dict[str, Any] | None = Field(default=None, description="时限覆盖（仅测试与演练环境允许）")
 
 
-class PatrolRoundInput(BaseModel):
+class PatrolRoundInput(Contract):
     """What the key-day schedule starts: one patrol per county/district station for the day."""
 
     policy_name: str = "standard"

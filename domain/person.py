@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from domain.enums import Sex
 from domain.identity import birth_date_of, normalize_id_number
+from domain.plausible import HappenedOn
 
 
 class PersonDetails(BaseModel):
@@ -15,7 +16,7 @@ class PersonDetails(BaseModel):
 
     name: str | None = Field(default=None, max_length=50, description="姓名（不详可空）")
     sex: Sex = Field(description="性别")
-    birth_date: date | None = Field(default=None, description="出生日期")
+    birth_date: HappenedOn | None = Field(default=None, description="出生日期")
     estimated_age: int | None = Field(
         default=None, ge=0, le=120, description="估计年龄（出生日期不详时填写）"
     )

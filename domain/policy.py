@@ -207,7 +207,7 @@ def with_overrides(policy: Policy, overrides: dict[str, object] | None) -> Polic
         else:
             data[key] = value
     data["name"] = f"{policy.name}+custom"
-    return Policy.model_validate(data)
+    return Policy.model_validate(data, extra="forbid")  # a mistyped duration is not dropped
 
 
 def policy_named(name: str) -> Policy:

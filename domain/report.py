@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
 from domain.enums import DiscoveryChannel, DiscoveryCondition, Sex
+from domain.plausible import HappenedAt
 
 
 class DiscoveryReport(BaseModel):
@@ -20,7 +19,7 @@ class DiscoveryReport(BaseModel):
     )
     channel: DiscoveryChannel = Field(description="发现途径")
     place: str = Field(min_length=1, max_length=200, description="发现地点")
-    found_at: datetime | None = Field(default=None, description="发现时间（默认为报告时间）")
+    found_at: HappenedAt | None = Field(default=None, description="发现时间（默认为报告时间）")
     person_name: str | None = Field(default=None, max_length=50, description="姓名（如知道）")
     sex: Sex = Field(default=Sex.UNKNOWN, description="性别")
     apparent_minor: bool = Field(default=False, description="看起来是未成年人")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from domain.enums import Classification, Role, TaskKind
 from domain.person import PersonDetails
+from domain.plausible import HappenedAt, HappenedOn
 
 
 class Assignee(BaseModel):
@@ -89,7 +90,7 @@ class HandoverReceiptPayload(BaseModel):
     relationship: str = Field(
         min_length=1, max_length=50, description="与受助人员关系（监护人、亲属、社区等）"
     )
-    received_on: date = Field(description="交接日期")
+    received_on: HappenedOn = Field(description="交接日期")
     notes: str | None = Field(default=None, max_length=1000, description="备注")
 
 
@@ -99,7 +100,7 @@ class RemoteHandoverPayload(BaseModel):
 
     receiving_agency: str = Field(min_length=1, max_length=100, description="接收单位（流出地救助管理站或民政部门）")
     received_by: str = Field(min_length=1, max_length=50, description="接收人")
-    received_on: date = Field(description="交接日期")
+    received_on: HappenedOn = Field(description="交接日期")
     receipt_number: str | None = Field(default=None, max_length=100, description="回执编号")
     contact: str | None = Field(default=None, max_length=100, description="接收单位联系电话")
     notes: str | None = Field(default=None, max_length=1000, description="备注")
@@ -109,19 +110,19 @@ class FollowUpConfirmationPayload(BaseModel):
     """确认流出地接续跟踪随访: the receiving city acknowledged the follow-up request."""
 
     acknowledged_by: str = Field(min_length=1, max_length=100, description="确认人及单位")
-    acknowledged_on: date = Field(description="确认日期")
+    acknowledged_on: HappenedOn = Field(description="确认日期")
     how: str = Field(min_length=1, max_length=200, description="确认方式（回函、电话等）")
 
 
 class FollowUpVisitPayload(BaseModel):
     """跟踪随访: a quarterly visit to the person and their family."""
 
-    visited_on: date = Field(description="随访日期")
+    visited_on: HappenedOn = Field(description="随访日期")
     met_person: bool = Field(description="是否见到本人")
     family_contacted: bool = Field(description="是否联系到家属")
     situation: str = Field(min_length=1, max_length=1000, description="生活状况")
     needs: list[str] = Field(default_factory=list, description="需要转介的救助（低保、临时救助、医疗救助等）")
-    last_family_contact_on: date | None = Field(
+    last_family_contact_on: HappenedOn | None = Field(
         default=None, description="本人最近一次与家人联系的日期（失联超过一年将报告公安）")
     end_follow_up: bool = Field(default=False, description="结束跟踪随访")
     end_reason: str | None = Field(default=None, max_length=500, description="结束随访的理由")
@@ -130,7 +131,7 @@ class FollowUpVisitPayload(BaseModel):
 class ArrivalConfirmationPayload(BaseModel):
     """引导到站确认: the guided person came to the station."""
 
-    arrived_at: datetime = Field(description="到站时间")
+    arrived_at: HappenedAt = Field(description="到站时间")
     notes: str | None = Field(default=None, max_length=500, description="备注")
 
 
@@ -138,7 +139,7 @@ class EscortPayload(BaseModel):
     """护送到站 / 护送就医: who escorted the person, and where they were handed over."""
 
     escorted_by: str = Field(min_length=1, max_length=100, description="护送人员及单位")
-    arrived_at: datetime = Field(description="送达时间")
+    arrived_at: HappenedAt = Field(description="送达时间")
     handed_to: str = Field(min_length=1, max_length=100, description="交接对象（救助站、医院）")
     notes: str | None = Field(default=None, max_length=500, description="备注")
 
@@ -152,7 +153,7 @@ class PsychiatricEscortPayload(EscortPayload):
 class DnaSamplePayload(BaseModel):
     """采集DNA样本: police collected a minor's sample (free of charge)."""
 
-    collected_on: date = Field(description="采样日期")
+    collected_on: HappenedOn = Field(description="采样日期")
     sample_id: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9-]+$", description="样本编号")
     notes: str | None = Field(default=None, max_length=500, description="备注")
 
@@ -177,7 +178,7 @@ class LongTermPlacementPayload(BaseModel):
 class SettlementApplicationPayload(BaseModel):
     """申请落户安置: the station's application for a long-term unidentified person."""
 
-    applied_on: date = Field(description="申请日期")
+    applied_on: HappenedOn = Field(description="申请日期")
     reference: str = Field(min_length=1, max_length=100, description="申请文号")
     notes: str | None = Field(default=None, max_length=1000, description="备注")
 
@@ -185,7 +186,7 @@ class SettlementApplicationPayload(BaseModel):
 class HouseholdRegistrationPayload(BaseModel):
     """办理户籍登记: the police register the person's household (落户)."""
 
-    registered_on: date = Field(description="登记日期")
+    registered_on: HappenedOn = Field(description="登记日期")
     household_address: str = Field(min_length=1, max_length=200, description="落户地址")
     notes: str | None = Field(default=None, max_length=1000, description="备注")
 
@@ -216,7 +217,7 @@ class BoardingConfirmationPayload(BaseModel):
     """确认乘车: the ticket office confirms the person boarded through the green channel."""
 
     boarded: bool = Field(description="是否已上车")
-    boarded_at: datetime | None = Field(default=None, description="上车时间")
+    boarded_at: HappenedAt | None = Field(default=None, description="上车时间")
     notes: str | None = Field(default=None, max_length=500, description="未乘车原因等")
 
 

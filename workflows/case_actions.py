@@ -3,6 +3,8 @@ the rules that allow each, and the record each leaves."""
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -10,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from domain.callbacks import DnaResult
     from domain.case_actions import (
+        ACTION_INVALID,
         BehaviourReferralInput,
         CareRecordInput,
         DeathInput,
@@ -23,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.classification import ClassificationError, classify, is_minor
     from domain.enums import CareService, CaseOutcome, Classification, Role, label
     from domain.person import PersonDetails
+    from domain.plausible import CLOCK_SKEW
     from domain.tasks import Actor
     from workflows import search_attributes as sa
     from workflows.case_runtime import ACTION_REFUSED, CaseRuntime
@@ -53,6 +57,22 @@ def apply_departure(rt: CaseRuntime, inp: DepartureInput) -> None:
     fare = f"，发放短途路费{inp.fare_fen // 100}.{inp.fare_fen % 100:02d}元" if inp.fare_fen else ""
     rt.event("left", f"自行离站：{how}{fare}", actor=inp.actor.username, fare_fen=inp.fare_fen)
     rt.end(CaseOutcome.LEFT_VOLUNTARILY)
+
+
+def validate_death(rt: CaseRuntime, inp: DeathInput) -> None:
+    """A death is recorded by the station, at a moment between the finding and now."""
+    check_staff(rt, inp.actor)
+    local = timezone(timedelta(hours=rt.policy.utc_offset_hours))
+    died = inp.died_at if inp.died_at.tzinfo else inp.died_at.replace(tzinfo=local)
+    if died > workflow.now() + CLOCK_SKEW:
+        raise ApplicationError("死亡时间不能晚于当前时间，请核对", type=ACTION_INVALID)
+    found = rt.input.report.found_at
+    if found is not None and found.tzinfo is None:
+        found = found.replace(tzinfo=local)
+    known = [t for t in (found, rt.state.opened_at) if t is not None]
+    if known and died < min(known):
+        shown = min(known).astimezone(local).strftime("%Y-%m-%d %H:%M")
+        raise ApplicationError(f"死亡时间不能早于发现或报告时间（{shown}），请核对", type=ACTION_INVALID)
 
 
 def apply_death(rt: CaseRuntime, inp: DeathInput) -> None:

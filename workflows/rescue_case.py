@@ -57,7 +57,7 @@ class RescueCaseWorkflow(TaskOwner):
         if inp.carry is not None:
             outcome = await run_lifecycle(rt, resumed=True)
             return await self._closed(outcome)
-        rt.event("reported", f"收到{label(report.channel)}报告，发现地点：{report.place}",
+        rt.event("reported", f"发现途径：{label(report.channel)}，发现地点：{report.place}",
                  actor=inp.reported_by.username, channel=report.channel.value)
         outcome = None
         if workflow.patched(PATCH_LIFECYCLE_V2):
@@ -98,7 +98,7 @@ class RescueCaseWorkflow(TaskOwner):
 
     @record_death.validator
     def _validate_death(self, inp: DeathInput) -> None:
-        actions.check_staff(self.rt, inp.actor)
+        actions.validate_death(self.rt, inp)
 
     @workflow.update
     async def reclassify(self, inp: ReclassifyInput) -> CaseAck:

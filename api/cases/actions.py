@@ -18,9 +18,11 @@ from api.cases.service import CaseView, current_view
 from api.deps import Ctx, CurrentUser, client_address
 from api.errors import ApiError
 from domain import case_actions as contracts
+from domain.case_actions import ACTION_INVALID
 from domain.completion import CLOCK_SLACK
 from domain.enums import CareService, Classification
 from domain.identity import normalize_id_number
+from domain.plausible import HappenedAt
 from domain.tasks import Actor
 from workflows.case_runtime import ACTION_REFUSED
 from workflows.rescue_case import RescueCaseWorkflow
@@ -35,7 +37,7 @@ class DepartureBody(BaseModel):
 
 
 class DeathBody(BaseModel):
-    died_at: datetime
+    died_at: HappenedAt = Field(description="死亡时间（不能早于发现或报告时间，不能晚于当前时间）")
     place: str = Field(min_length=1, max_length=200)
     cause: str = Field(min_length=1, max_length=500)
     police_notified: bool
@@ -108,6 +110,8 @@ async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
             raise ApiError(409, "action_refused", cause.message) from None
+        if isinstance(cause, ApplicationError) and cause.type == ACTION_INVALID:
+            raise ApiError(422, "invalid_request", cause.message) from None
         raise ApiError(409, "action_rejected", f"操作未能完成：{cause}") from None
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:

@@ -41,6 +41,7 @@ from db.tasks_repo import TaskRecord, list_open_tasks_of_case
 from db.users_repo import UserRecord
 from domain.case import CaseEvent, CaseState, RescueCaseInput
 from domain.enums import CaseOutcome, Classification, Stage, label
+from domain.messages import chinese_message
 from domain.person import PersonSummary
 from domain.policy import Policy, policy_named, with_overrides
 from domain.report import DiscoveryReport
@@ -215,7 +216,8 @@ def _policy_for(ctx: AppContext, requested: str | None, overrides: dict[str, Any
             policy = with_overrides(policy, overrides)
         except ValidationError as exc:
             raise ApiError(422, "invalid_policy_overrides", "时限覆盖内容有误",
-                           exc.errors(include_url=False, include_context=False)) from None
+                           [{"loc": list(e["loc"]), "msg": chinese_message(e), "type": e["type"]}
+                            for e in exc.errors(include_url=False)]) from None
     return policy
 
 

@@ -34,6 +34,7 @@ from api.console.session import (
 from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.guard import edge_context
 from api.operator.routes import workflow_url
 from db.cases_repo import get_case
 from db.network_repo import (
@@ -44,8 +45,8 @@ from db.network_repo import (
 from db.person_repo import event_count, kinds_seen, latest_notice, stages_reached
 from db.tasks_repo import list_open_tasks_of_case
 from db.users_repo import get_user_by_username
-from domain.completion import _message
 from domain.enums import DiscoveryChannel, Role, Stage, label
+from domain.messages import chinese_message as _message
 from domain.report import DiscoveryReport
 from workflows.ids import case_workflow_id
 
@@ -111,7 +112,7 @@ async def new_report_submit(request: Request, ctx: Ctx, session: Sess) -> Respon
     payload = forms.to_payload(items, data)
     payload["report_id"] = data.get("report_id", "")
     try:
-        body = CreateCaseRequest.model_validate(payload)
+        body = CreateCaseRequest.model_validate(payload, extra="forbid", context=edge_context(request))
     except ValidationError as exc:
         details = [{"loc": list(e["loc"]), "msg": _message(e)} for e in exc.errors()]
         errors, loose = forms.place_errors(items, details)

@@ -16,9 +16,9 @@ from api.console.session import Sess, checked_form
 from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.exports.download import table_download
+from api.guard import edge_context
 from api.ledger import service
 from api.ledger.service import ConsolidateRequest
-from domain.completion import _message
 from domain.enums import Role, Sex, label
 from domain.ledger import (
     InterventionInput,
@@ -27,6 +27,7 @@ from domain.ledger import (
     LedgerPersonInput,
     LedgerStatus,
 )
+from domain.messages import chinese_message as _message
 
 router = APIRouter(prefix="/console/ledger", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -94,12 +95,12 @@ async def new_submit(request: Request, ctx: Ctx, session: Sess) -> Response:
     data = await checked_form(request, ctx, session)
     values: dict[str, object] = {**data, "categories": form.getlist("categories")}
     try:
-        body = LedgerPersonInput(
+        body = LedgerPersonInput.model_validate(dict(
             community_node_id=data.get("community_node_id") or None, name=data.get("name", "").strip(),
             sex=data.get("sex") or "unknown", birth_date=data.get("birth_date") or None,
             id_number=data.get("id_number") or None, categories=form.getlist("categories"),
             address=data.get("address") or None, family_situation=data.get("family_situation") or None,
-            risk_notes=data.get("risk_notes") or None)
+            risk_notes=data.get("risk_notes") or None), context=edge_context(request))
     except ValidationError as exc:
         errors = [f"{label_of(e['loc'])}：{_message(e)}" for e in exc.errors()]
         return page(request, "ledger/ledger_new.html", session=session, nav="ledger", status=422,
@@ -140,11 +141,14 @@ async def entry_page(entry_id: str, request: Request, ctx: Ctx, session: Sess) -
 async def intervention(entry_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     data = await checked_form(request, ctx, session)
     try:
-        body = InterventionInput(kind=data.get("kind", ""), occurred_on=data.get("occurred_on", ""),
-                                 summary=data.get("summary", "").strip(),
-                                 partners=[p.strip() for p in data.get("partners", "").replace("，", ",").split(",") if p.strip()])
-    except ValidationError:
-        raise ApiError(422, "invalid_request", "请选择干预方式，填写日期和干预情况") from None
+        body = InterventionInput.model_validate(dict(
+            kind=data.get("kind", ""), occurred_on=data.get("occurred_on", ""),
+            summary=data.get("summary", "").strip(),
+            partners=[p.strip() for p in data.get("partners", "").replace("，", ",").split(",") if p.strip()]),
+            context=edge_context(request))
+    except ValidationError as exc:
+        errors = "；".join(f"{label_of(e['loc'])}：{_message(e)}" for e in exc.errors())
+        raise ApiError(422, "invalid_request", f"请选择干预方式，填写日期和干预情况（{errors}）") from None
     await service.add_intervention(ctx, session.user, entry_id, body, client_address(request))
     return see_other(f"/console/ledger/{entry_id}?notice=recorded")
 

@@ -77,7 +77,8 @@ async def notice(request: Request, ctx: Ctx, session: Sess) -> Response:
 async def report_page(report_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     report = await reports_service.get_report(ctx, session.user, report_id)
     can_submit = (session.user.role in SUBMITS_REPORTS and session.user.node_id == report.locality_node_id
-                  and report.status in (ReportStatus.OPEN, ReportStatus.OVERDUE))
+                  # a missed report still takes a late submission for a while (the workflow says)
+                  and report.status in (ReportStatus.OPEN, ReportStatus.OVERDUE, ReportStatus.MISSED))
     return page(request, "reports/report.html", session=session, nav="reports", report=report,
                 can_submit=can_submit, errors=[], people=await people_names(ctx, [report.submitted_by]),
                 classes=[(c.value, label(c)) for c in Classification],

@@ -116,10 +116,9 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
     task = await load_task(ctx, user, task_id, "complete_task", client)
     if task.status != TaskStatus.OPEN:
         raise ApiError(409, "task_already_done", "该任务已经办结，不能重复提交")
-    policy = ctx.policy
+    policy, now = ctx.policy, datetime.now(UTC)
     try:
-        check_payload(task.kind, payload, today=policy.local_date(datetime.now(UTC)), policy=policy,
-                      now=datetime.now(UTC))
+        check_payload(task.kind, payload, today=policy.local_date(now), policy=policy, now=now)
     except PayloadInvalid as exc:
         raise ApiError(422, "invalid_payload", exc.message, exc.errors) from None
     case_wf = case_workflow_id(task.case_number)

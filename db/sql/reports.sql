@@ -52,7 +52,7 @@ WHERE starts_with(n.path, $1) AND e.status <> 'closed';
 -- name: report_open
 INSERT INTO monthly_reports (report_id, locality_node_id, month, status, figures, figures_at,
                              due_at, opened_at, workflow_id)
-VALUES ($1, $2, $3, 'open', $4, now(), $5, $6, $7)
+VALUES ($1, $2, $3, $8, $4, now(), $5, $6, $7)
 ON CONFLICT (report_id) DO NOTHING;
 
 -- name: report_notice

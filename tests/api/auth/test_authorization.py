@@ -34,9 +34,17 @@ READ = {
     "liaison": (200, 403), "xs_liaison": (403, 403), "hotline": (200, 200),
     "police": (403, 403), "urban": (403, 403), "hospital": (403, 403), "transport": (403, 403),
     "finance": (403, 403), "operator": (200, 200), "auditor": (403, 403),
+    # the county heads see their county (A through its origin in 东湖区); the other townships
+    # and communities see neither case
+    "dh_head": (200, 403), "xs_head": (403, 200),
+    "dh_t2_township": (403, 403), "xs_t1_township": (403, 403), "xs_t2_township": (403, 403),
+    "dh_t1_c2_liaison": (403, 403), "dh_t2_c1_liaison": (403, 403), "dh_t2_c2_liaison": (403, 403),
+    "xs_t1_c2_liaison": (403, 403), "xs_t2_c1_liaison": (403, 403), "xs_t2_c2_liaison": (403, 403),
 }
-HISTORY_ROLES = {"bureau", "station_head", "caseworker", "dh_caseworker", "xs_caseworker", "operator"}
-ACT = {"caseworker": (200, 403), "station_head": (200, 403), "xs_caseworker": (403, 200)}
+HISTORY_ROLES = {"bureau", "station_head", "caseworker", "dh_caseworker", "xs_caseworker", "operator",
+                 "dh_head", "xs_head"}
+ACT = {"caseworker": (200, 403), "station_head": (200, 403), "xs_caseworker": (403, 200),
+       "xs_head": (403, 200)}
 """Case actions (here: recording a meal): only the staff of the case's own station."""
 COMPLETE = {"caseworker": (422, 403), "xs_caseworker": (403, 422)}
 """Completing the open task with an empty payload: its assignee gets 422 (the payload is

@@ -160,7 +160,7 @@ async def test_a_report_submitted_twice_is_one_case(browser: httpx.AsyncClient) 
     assert page.status_code == 200
     words = text_of(page.text)
     assert "没有重复建案" in words
-    assert "收到主动求助报告，发现地点：示范市救助管理站接待大厅" in words or "示范市救助管理站接待大厅" in words
+    assert "发现途径：主动求助，发现地点：示范市救助管理站接待大厅" in words
     assert "刘社工" in words
 
 
