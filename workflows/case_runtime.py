@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.completion import PayloadInvalid, check_payload
     from domain.enums import CaseOutcome, Stage, TaskKind, label
+    from domain.features import PersonFeatures
     from domain.person import PersonDetails
     from domain.policy import Policy
     from domain.tasks import Assignee, CaseTask
@@ -112,6 +113,8 @@ class CaseRuntime(Escalation):
         """Where operators are told of an agency that stays unreachable."""
         self.search: IdentitySearchCarry | None = None
         """The identity search, while it runs (carried across continue-as-new)."""
+        self.features: PersonFeatures | None = None
+        """Fingerprints, photo and marks taken at admission (the search carries them on)."""
 
     # --- timeline and read model -------------------------------------------------------
 

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.case_carry import continue_as_new, history_full, open_task_of
     from workflows.case_runtime import CaseRuntime
+    from workflows.identity_features import PATCH_FEATURES_SEARCH, note_round, search_by_features
 
 
 PATCH_DNA_FOR_EVERY_MINOR = "dna-for-every-minor"
@@ -51,6 +52,35 @@ def _caseworker(rt: CaseRuntime) -> Assignee:
 
 
 async def _lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
+    """A later round of the search: the household lookup, and the search by features when it
+    finds nothing (cases from before: the household lookup only, by name or number)."""
+    if not workflow.patched(PATCH_FEATURES_SEARCH):
+        return await _household_lookup(rt, attempt)
+    found, context = await _search_round(rt, attempt)
+    note_round(rt, context)
+    if found is None:
+        await rt.sync()  # the round on the timeline and on the confirmation task
+        return None
+    return found[0]
+
+
+async def _search_round(
+    rt: CaseRuntime, attempt: int,
+) -> tuple[tuple[HouseholdRecord, str | None] | None, dict[str, Any]]:
+    """One round: the household lookup when the person gave a name or an identity number,
+    then the search by features. The record found and how (None: by the household lookup,
+    an exact match), and what the confirmation task says of the round."""
+    person = rt.person
+    assert person is not None
+    named = bool(person.name or person.id_number)
+    record = await _household_lookup(rt, attempt) if named else None
+    if record is not None:
+        return (record, None), {}
+    found, context = await search_by_features(rt, attempt, named=named)
+    return found, context
+
+
+async def _household_lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
     person = rt.person
     assert person is not None
     if not (person.name or person.id_number):
@@ -92,11 +122,20 @@ async def search_identity(rt: CaseRuntime) -> None:
         # the return home waits for the submission (going_home).
         rt.dna_collection = asyncio.create_task(_collect_dna(rt))
         rt.background.append(rt.dna_collection)
-    record = await _lookup(rt, 1)
-    if record is not None:
-        _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
-        return
-    rt.search = IdentitySearchCarry(started_at=workflow.now(), minor_dna=minor)
+    first: tuple[HouseholdRecord, str] | None = None
+    if workflow.patched(PATCH_FEATURES_SEARCH):
+        found, context = await _search_round(rt, 1)
+        if found is not None and found[1] is None:
+            _accept_identity(rt, found[0], "公安户籍查询：已查到户籍信息")
+            return
+        first = (found[0], found[1]) if found is not None and found[1] is not None else None
+    else:
+        record = await _lookup(rt, 1)
+        if record is not None:
+            _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
+            return
+        context = {"reason": "police_lookup_without_result"}
+    rt.search = IdentitySearchCarry(started_at=workflow.now(), minor_dna=minor, features=rt.features)
     side = [asyncio.create_task(_publish_notice(rt))]
     if minor and not every_minor:
         side.append(asyncio.create_task(_collect_dna(rt)))
@@ -105,10 +144,9 @@ async def search_identity(rt: CaseRuntime) -> None:
         side += [asyncio.create_task(_refresh_notices(rt)),
                  asyncio.create_task(_settle_long_stay(rt))]
     rt.background.extend(side)
-    confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt),
-                                 reason="police_lookup_without_result")
+    confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt), **context)
     rt.search.confirmation_task_id = confirm.task_id
-    await _search(rt, side, confirm)
+    await _search(rt, side, confirm, first)
 
 
 async def resume_identity_search(rt: CaseRuntime) -> None:
@@ -133,10 +171,13 @@ async def resume_identity_search(rt: CaseRuntime) -> None:
     await _search(rt, side, rt._open[search.confirmation_task_id])
 
 
-async def _search(rt: CaseRuntime, side: list[asyncio.Task[None]], confirm: CaseTask) -> None:
+async def _search(rt: CaseRuntime, side: list[asyncio.Task[None]], confirm: CaseTask,
+                  first: tuple[HouseholdRecord, str] | None = None) -> None:
+    """``first``: a candidate the first search by features found, verified before the loop."""
     confirmation = asyncio.create_task(rt.await_task(confirm))
     try:
-        await _search_until_known(rt, confirmation)
+        if first is None or not await _verify_family(rt, *first):
+            await _search_until_known(rt, confirmation)
     except asyncio.CancelledError:
         # The case ended meanwhile: stop the side work (no workflow calls here: the
         # coroutine may also be closed when the workflow leaves the cache).
@@ -201,6 +242,8 @@ async def _verify_family(rt: CaseRuntime, record: HouseholdRecord, how: str) -> 
                          community_node_id=record.community_node_id)
     verification = FamilyVerificationPayload.model_validate(done.payload)
     if not verification.verified:
+        if rt.search is not None:
+            rt.search.ruled_out.append(record.id_number)  # the police won't propose them again
         rt.event("family_not_verified", "经联系核实，不是其家属，继续寻亲", actor=done.actor.username)
         await rt.sync()
         return False

@@ -26,6 +26,7 @@ from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.operator.routes import workflow_url
+from api.photos.views import photo_panel
 from db.network_repo import (
     STATION_LEVELS,
     NodeNotFound,
@@ -155,6 +156,9 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
             if (t.assignee.node_id, t.assignee.role) == (user.node_id, user.role)}
     temporal_url = (workflow_url(ctx, case_workflow_id(case.case_number))
                     if user.role in READS_OPERATIONS else None)
+    panel = await photo_panel(ctx, request, user, case_id=case.case_id,
+                              station_node_id=case.station_node_id,
+                              next_url=f"/console/cases/{case.case_id}")
     return page(request, "cases/case.html", nav="cases", case=case, nodes=nodes, actors=actors,
                 mine=mine, timeline=list(reversed(case.timeline)), notice=notice_of(request),
-                temporal_url=temporal_url)
+                temporal_url=temporal_url, photo_panel=panel)
