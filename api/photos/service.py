@@ -18,9 +18,10 @@ import warnings
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from fastapi import Request, UploadFile
+from fastapi import Request
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.audit.trail import audit, deny_unless
