@@ -27,6 +27,7 @@ def test_histories_are_kept() -> None:
         # v3: the case, whole (issue 9) and cases that last for years (issue 14)
         "v3_returned_to_another_city", "v3_settled_then_found", "v3_agency_outreach",
         "v3_long_case_continued_run",  # a run that began by continue-as-new
+        "v3_features_repeated_search", "v3_features_fingerprint_match",  # search by features
     }
 
 

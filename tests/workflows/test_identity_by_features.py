@@ -95,6 +95,7 @@ async def test_an_unnamed_person_is_searched_at_admission_and_again_at_the_inter
     # The caseworker learns his origin: the search ends.
     await complete(api, caseworker, confirm, {"origin_address": "四川省某县某村"})
     await wait_for_task(api, caseworker, case_id, "ticket_voucher")
+    await replay_and_maybe_record(stack, f"rescue-case:{number}", "v3_features_repeated_search")
 
 
 async def test_a_fingerprint_match_leads_to_the_family_verification(
