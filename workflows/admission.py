@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.tasks import Assignee, RegistrationPayload
     from workflows.case_runtime import CaseRuntime
     from workflows.discovery import is_guided
-    from workflows.identity_features import PATCH_FEATURES_SEARCH, take_at_admission
+    from workflows.identity_rounds import PATCH_FEATURES_SEARCH, take_at_admission
 
 
 async def admit(rt: CaseRuntime) -> bool:

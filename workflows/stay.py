@@ -12,14 +12,11 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.agencies import (
-        LOOKUP_HOUSEHOLD,
         PUBLISH_FAMILY_SEARCH_NOTICE,
         SUBMIT_DNA_SAMPLE,
         DnaSampleInput,
         DnaSubmission,
         FamilySearchNotice,
-        HouseholdLookupInput,
-        HouseholdLookupResult,
         HouseholdRecord,
     )
     from domain.case import IdentitySearchCarry
@@ -37,7 +34,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.case_carry import continue_as_new, history_full, open_task_of
     from workflows.case_runtime import CaseRuntime
-    from workflows.identity_features import PATCH_FEATURES_SEARCH, note_round, search_by_features
+    from workflows.identity_rounds import (
+        PATCH_FEATURES_SEARCH,
+        household_lookup,
+        note_round,
+        search_round,
+    )
 
 
 PATCH_DNA_FOR_EVERY_MINOR = "dna-for-every-minor"
@@ -55,46 +57,13 @@ async def _lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
     """A later round of the search: the household lookup, and the search by features when it
     finds nothing (cases from before: the household lookup only, by name or number)."""
     if not workflow.patched(PATCH_FEATURES_SEARCH):
-        return await _household_lookup(rt, attempt)
-    found, context = await _search_round(rt, attempt)
+        return await household_lookup(rt, attempt)
+    found, context = await search_round(rt, attempt)
     note_round(rt, context)
     if found is None:
         await rt.sync()  # the round on the timeline and on the confirmation task
         return None
     return found[0]
-
-
-async def _search_round(
-    rt: CaseRuntime, attempt: int,
-) -> tuple[tuple[HouseholdRecord, str | None] | None, dict[str, Any]]:
-    """One round: the household lookup when the person gave a name or an identity number,
-    then the search by features. The record found and how (None: by the household lookup,
-    an exact match), and what the confirmation task says of the round."""
-    person = rt.person
-    assert person is not None
-    named = bool(person.name or person.id_number)
-    record = await _household_lookup(rt, attempt) if named else None
-    if record is not None:
-        return (record, None), {}
-    found, context = await search_by_features(rt, attempt, named=named)
-    return found, context
-
-
-async def _household_lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
-    person = rt.person
-    assert person is not None
-    if not (person.name or person.id_number):
-        return None
-    result = await rt.call(LOOKUP_HOUSEHOLD, HouseholdLookupInput(
-        case_id=rt.state.case_id, request_id=f"{rt.state.case_number}:household:{attempt}",
-        name=person.name, id_number=person.id_number, birth_date=person.known_birth_date(),
-        sex=person.sex), HouseholdLookupResult)
-    if result is None:
-        return None  # refused: recorded on the timeline; the search goes on
-    if not result.found or result.record is None:
-        rt.event("identity_not_found", f"公安户籍查询（第{attempt}次）：未查到匹配的户籍信息", agency="police")
-        return None
-    return result.record
 
 
 def _accept_identity(rt: CaseRuntime, record: HouseholdRecord, how: str) -> None:
@@ -110,8 +79,8 @@ def _accept_identity(rt: CaseRuntime, record: HouseholdRecord, how: str) -> None
 
 
 async def search_identity(rt: CaseRuntime) -> None:
-    """Returns when the origin is known: found by police at once, verified after a DNA match
-    or a later lookup, or recorded by the caseworker. Runs as long as it takes (across runs:
+    """Returns when the origin is known: found by police at once, verified after a match
+    by features, a DNA match or a later lookup, or recorded by the caseworker. Runs as long as it takes (across runs:
     see :func:`resume_identity_search`)."""
     rt.set_stage(Stage.IDENTITY_SEARCH)
     await rt.sync()
@@ -124,11 +93,13 @@ async def search_identity(rt: CaseRuntime) -> None:
         rt.background.append(rt.dna_collection)
     first: tuple[HouseholdRecord, str] | None = None
     if workflow.patched(PATCH_FEATURES_SEARCH):
-        found, context = await _search_round(rt, 1)
-        if found is not None and found[1] is None:
-            _accept_identity(rt, found[0], "公安户籍查询：已查到户籍信息")
-            return
-        first = (found[0], found[1]) if found is not None and found[1] is not None else None
+        found, context = await search_round(rt, 1)
+        if found is not None:
+            record, how = found
+            if how is None:  # the household register knows the name or number: no doubt
+                _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
+                return
+            first = (record, how)  # a likeness by features: the family must confirm it
     else:
         record = await _lookup(rt, 1)
         if record is not None:

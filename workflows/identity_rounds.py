@@ -1,7 +1,8 @@
-"""The identity search by features (按体貌特征比对): what admission took (fingerprints, the
-photo, marks) goes with the person's sex, apparent age and the place found to the police in
-every round of the identity search, and the identity confirmation task says what was searched
-and what came back (the case's own data only: never a candidate's)."""
+"""One round of the identity search (身源查询): the household lookup by name or identity
+number, and the search by features (按体貌特征比对) — what admission took (fingerprints, the
+photo, marks) with the person's sex, apparent age and the place found — when that finds nothing;
+the identity confirmation task says what was searched and what came back (the case's own data
+only: never a candidate's)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.agencies import (
+        LOOKUP_HOUSEHOLD,
         SEARCH_BY_FEATURES,
         FeatureSearchInput,
         FeatureSearchResult,
+        HouseholdLookupInput,
+        HouseholdLookupResult,
         HouseholdRecord,
     )
     from domain.enums import label
@@ -30,6 +34,40 @@ NO_IDENTIFIERS = "no_identifiers"
 """Reason of the confirmation task: no name or identity number, so no household lookup."""
 HOUSEHOLD_NOT_FOUND = "household_not_found"
 """Reason of the confirmation task: the household lookup found nothing."""
+
+
+async def search_round(
+    rt: CaseRuntime, attempt: int,
+) -> tuple[tuple[HouseholdRecord, str | None] | None, dict[str, Any]]:
+    """One round: the household lookup when the person gave a name or an identity number,
+    then the search by features. The record found and how (None: by the household lookup,
+    an exact match), and what the confirmation task says of the round."""
+    person = rt.person
+    assert person is not None
+    named = bool(person.name or person.id_number)
+    record = await household_lookup(rt, attempt) if named else None
+    if record is not None:
+        return (record, None), {}
+    found, context = await search_by_features(rt, attempt, named=named)
+    return found, context
+
+
+async def household_lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
+    """The household lookup by name or identity number (none without either)."""
+    person = rt.person
+    assert person is not None
+    if not (person.name or person.id_number):
+        return None
+    result = await rt.call(LOOKUP_HOUSEHOLD, HouseholdLookupInput(
+        case_id=rt.state.case_id, request_id=f"{rt.state.case_number}:household:{attempt}",
+        name=person.name, id_number=person.id_number, birth_date=person.known_birth_date(),
+        sex=person.sex), HouseholdLookupResult)
+    if result is None:
+        return None  # refused: recorded on the timeline; the search goes on
+    if not result.found or result.record is None:
+        rt.event("identity_not_found", f"公安户籍查询（第{attempt}次）：未查到匹配的户籍信息", agency="police")
+        return None
+    return result.record
 
 
 def take_at_admission(rt: CaseRuntime, reg: RegistrationPayload) -> None:
