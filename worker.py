@@ -70,6 +70,7 @@ async def build_worker(settings: Settings, client: Client, database_url: str) ->
                 *HotlineStoreActivities(pool).all(),
                 *PatrolStoreActivities(pool).all(),
                 police.lookup_household,
+                police.search_by_features,
                 police.submit_dna_sample,
                 police.register_psychiatric_patient,
                 police.report_lost_contact,

@@ -13,9 +13,12 @@ from domain.agencies import (
     LOOKUP_HOUSEHOLD,
     REGISTER_PSYCHIATRIC_PATIENT,
     REPORT_LOST_CONTACT,
+    SEARCH_BY_FEATURES,
     SUBMIT_DNA_SAMPLE,
     DnaSampleInput,
     DnaSubmission,
+    FeatureSearchInput,
+    FeatureSearchResult,
     HouseholdLookupInput,
     HouseholdLookupResult,
     LostContactReport,
@@ -29,6 +32,8 @@ class PoliceAdapter(Protocol):
     """The police system as the activities need it."""
 
     async def lookup_household(self, request: HouseholdLookupInput) -> HouseholdLookupResult: ...
+
+    async def search_by_features(self, request: FeatureSearchInput) -> FeatureSearchResult: ...
 
     async def submit_dna_sample(self, request: DnaSampleInput) -> DnaSubmission: ...
 
@@ -70,6 +75,10 @@ class HttpPoliceAdapter:
         )
         return HouseholdLookupResult.model_validate(body)
 
+    async def search_by_features(self, request: FeatureSearchInput) -> FeatureSearchResult:
+        body = await self._post("/population/feature-search", request.model_dump(mode="json"))
+        return FeatureSearchResult.model_validate(body)
+
     async def submit_dna_sample(self, request: DnaSampleInput) -> DnaSubmission:
         body = await self._post(
             "/dna/samples", request.model_dump(mode="json"), idempotency_key=request.sample_id
@@ -105,6 +114,11 @@ class PoliceActivities:
     async def lookup_household(self, request: HouseholdLookupInput) -> HouseholdLookupResult:
         """Household-registration lookup (户籍查询) for identity search."""
         return await self._adapter.lookup_household(request)
+
+    @activity.defn(name=SEARCH_BY_FEATURES)
+    async def search_by_features(self, request: FeatureSearchInput) -> FeatureSearchResult:
+        """Compare an unidentified person's features (指纹、人像、体貌特征) with the police's records."""
+        return await self._adapter.search_by_features(request)
 
     @activity.defn(name=SUBMIT_DNA_SAMPLE)
     async def submit_dna_sample(self, request: DnaSampleInput) -> DnaSubmission:

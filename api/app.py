@@ -46,6 +46,8 @@ from api.patrols import routes as patrol_routes
 from api.patrols import views as patrol_views
 from api.people import routes as people_routes
 from api.people import views as people_views
+from api.photos import routes as photo_routes
+from api.photos import views as photo_views
 from api.reports import routes as report_routes
 from api.reports import views as report_views
 from api.search import views as search_views
@@ -89,7 +91,8 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     for json_routes in (auth_routes, case_routes, case_actions, task_routes, agency_callbacks,
                         health, codec, audit_routes, finance_routes, operator_routes,
                         network_routes, ledger_routes, report_routes, hotline_routes,
-                        patrol_routes, people_routes, oversight_routes, handbook_routes):
+                        patrol_routes, people_routes, oversight_routes, handbook_routes,
+                        photo_routes):
         app.include_router(json_routes.router)
     # The Temporal UI calls the codec endpoint from the browser, from its own origin.
     app.add_middleware(CORSMiddleware, allow_origins=[settings.temporal_ui],
@@ -101,7 +104,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,
                   case_list_views, worktable_views, search_views, case_action_views, document_views,
-                  chart_views,
+                  chart_views, photo_views,
                   case_views, history_views, task_views,
                   agency_views,
                   finance_views, operator_views, audit_views):

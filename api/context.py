@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import asyncpg
 from temporalio.client import Client
 
 from domain.policy import Policy, policy_named
+from rescue.photo_vault import PhotoVault
 from rescue.settings import Settings
 
 
@@ -21,3 +23,8 @@ class AppContext:
     def policy(self) -> Policy:
         """The policy new cases start with."""
         return policy_named(self.settings.policy)
+
+    @cached_property
+    def photo_vault(self) -> PhotoVault:
+        """Seals and opens admission photos with the keys from the settings (read once)."""
+        return PhotoVault(self.settings.resolved_photo_keys())

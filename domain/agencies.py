@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from domain.enums import Role, Sex
+from domain.features import Feature
 
 SYNC_CASE = "sync_case"
 """Project a case's state, new events and task changes into PostgreSQL (idempotent)."""
@@ -38,6 +39,7 @@ AGENCY_OF = {
     "submit_dna_sample": "police",
     "register_psychiatric_patient": "police",
     "report_lost_contact": "police",
+    "search_by_features": "police",
     "request_emergency_pickup": "hospital",
     "admit_to_hospital": "hospital",
     "pay_hospital_settlement": "hospital",
@@ -50,6 +52,7 @@ _CALL_LABELS = {
     "submit_dna_sample": "DNA样本入库",
     "register_psychiatric_patient": "精神障碍患者信息登记",
     "report_lost_contact": "失联人员报告",
+    "search_by_features": "公安特征比对",
     "request_emergency_pickup": "通知医院急救",
     "admit_to_hospital": "医院收治",
     "pay_hospital_settlement": "医疗费用结算支付",
@@ -281,3 +284,46 @@ class SettlementRecord(BaseModel):
     submitted_at: datetime
     decided_at: datetime | None = None
     paid_at: datetime | None = None
+
+
+# --- The identity search by features (issue 9) -------------------------------------------
+
+SEARCH_BY_FEATURES = "search_by_features"
+"""Ask the police to compare an unidentified person's features (fingerprints, photo, sex,
+apparent age, place found, marks) with the population system and missing-person reports."""
+
+
+class FeatureSearchInput(BaseModel):
+    """What the station knows of a person without a usable name or identity number; the
+    request id makes the search traceable (a search changes nothing: repeating it is safe)."""
+
+    case_id: str
+    request_id: str
+    sex: Sex = Sex.UNKNOWN
+    apparent_age: int | None = None
+    place_found: str
+    fingerprint_code: str | None = None
+    photo_ref: str | None = None
+    marks: str | None = None
+    excluded_id_numbers: list[str] = []
+    """Residents the family verification already ruled out: not to be proposed again."""
+
+
+class FeatureMatch(BaseModel):
+    """The one resident the features point to, and why."""
+
+    record: HouseholdRecord
+    basis: list[Feature]
+    """The features that agree (a fingerprint alone is enough)."""
+    score: int
+
+
+class FeatureSearchResult(BaseModel):
+    """The police's answer: a match only when exactly one resident stands out."""
+
+    matched: bool
+    match: FeatureMatch | None = None
+    compared: list[Feature] = []
+    """What the police system actually compared (a photo it cannot compare is not listed)."""
+    similar: int = 0
+    """Residents as close as the best one when no single one stands out."""

@@ -11,6 +11,7 @@ from domain.agencies import HouseholdRecord
 from domain.child_flows import TreatmentDischarged
 from domain.contract import Contract
 from domain.enums import CaseOutcome, Classification, Stage, TaskKind
+from domain.features import PersonFeatures
 from domain.person import PersonDetails, PersonSummary
 from domain.policy import Policy
 from domain.report import DiscoveryReport
@@ -139,11 +140,15 @@ class IdentitySearchCarry(BaseModel):
     confirmation_task_id: str | None = None
     notice_published: bool = False
     minor_dna: bool = False
+    """A minor's DNA collection belongs to this search (every minor, or an unidentified one)."""
     notices_refreshed: int = 0
     """Times the family-search notice was refreshed (every ``notice_refresh_interval``)."""
     settlement_step: int = 0
     """落户安置: 0 not started; 1 application, 2 household registration, 3 placement; 4 done."""
-    """A minor's DNA collection belongs to this search (every minor, or an unidentified one)."""
+    features: PersonFeatures | None = None
+    """Fingerprints, photo and marks taken at admission, for the search by features."""
+    ruled_out: list[str] = Field(default_factory=list)
+    """Identity numbers of candidates the family verification ruled out (not proposed again)."""
 
 
 class CaseCarry(BaseModel):

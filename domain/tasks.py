@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from domain.enums import Classification, Role, TaskKind
 from domain.person import PersonDetails
@@ -62,6 +62,21 @@ class RegistrationPayload(BaseModel):
         default=None, description="救助类型（未成年人及无民事行为能力人一律为保护性救助）"
     )
     notes: str | None = Field(default=None, max_length=1000, description="备注")
+    photo_id: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="入站照片（先上传照片，再选择）")
+    fingerprints_taken: bool = Field(default=False, description="已采集指纹")
+    fingerprint_code: str | None = Field(
+        default=None, min_length=4, max_length=64, pattern=r"^[A-Za-z0-9-]+$",
+        description="指纹编码（指纹采集仪生成的编码，用于公安比对）")
+    marks: str | None = Field(
+        default=None, max_length=500, description="体貌特征（身高、体型、疤痕、胎记、文身等）")
+
+    @model_validator(mode="after")
+    def _fingerprints(self) -> RegistrationPayload:
+        if self.fingerprint_code and not self.fingerprints_taken:
+            raise ValueError("填写了指纹编码，请同时勾选“已采集指纹”")
+        return self
 
 
 class IdentityConfirmationPayload(BaseModel):

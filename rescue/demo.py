@@ -3,12 +3,13 @@ printing each step. Agencies' later answers (a DNA match, a discharge, a bill) a
 through the simulators' admin endpoints, as the real systems would send them.
 
 Paths: happy, minor-escort, dna, treatment, psychiatric, long-term, never-arrived,
-departure, lost-contact. They use the ``demo`` policy, whose waits last seconds.
+departure, lost-contact, fingerprints. They use the ``demo`` policy, whose waits last seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -16,10 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+from PIL import Image
 
 from rescue.settings import Settings
 
 TODAY = date.today().isoformat()
+ZHANG_FINGERPRINTS = "FP-5A1C-3E07-9B22"
+"""张建国's fingerprint code in the police simulator's population."""
 ZHANG = {"name": "张建国", "sex": "male", "birth_date": "1968-03-12", "reason": "外出务工失联"}
 LI_XIAOMING_ID = "110121201307010312"
 
@@ -223,6 +227,23 @@ class Demo:
         await self.send_home(case_id, "liaison", escort=True)
         await self.closed(case_id)
 
+    async def fingerprints(self) -> None:
+        """A man who cannot say who he is: photo and fingerprints at admission, the police's
+        fingerprints name a resident, the family is reached and verified, he goes home."""
+        case_id = await self.open(channel="walk_in")
+        photo = self._ok(await self.http.post(
+            f"/api/v1/cases/{case_id}/photos", headers=await self.as_("caseworker"),
+            files={"file": ("photo.png", _demo_photo(), "image/png")}))
+        self.say("拍摄入站照片（加密保存）")
+        await self.register(case_id, {"sex": "male", "estimated_age": 57}, photo_id=photo["photo_id"],
+                            fingerprints_taken=True, fingerprint_code=ZHANG_FINGERPRINTS)
+        case = await self.do("caseworker", case_id, "family_verification",
+                             {"verified": True, "contact_person": "张妻", "relationship": "妻子"})
+        found = [e["summary"] for e in case["timeline"] if e["kind"] == "features_matched"]
+        self.say((found[-1] if found else "公安特征比对找到疑似人员") + "；已联系并核实家属")
+        await self.send_home(case_id, "liaison")
+        await self.closed(case_id)
+
     async def long_term(self) -> None:
         """Nobody knows who he is: long-term stay placement, the search goes on, then home."""
         case_id = await self.open(channel="walk_in")
@@ -264,6 +285,13 @@ class Demo:
         self.say("与家人失联超过期限，已报告公安（见公安模拟系统失联报告）")
 
 
+def _demo_photo() -> bytes:
+    """A small stand-in picture (the demo has no camera)."""
+    out = io.BytesIO()
+    Image.new("RGB", (120, 160), (180, 170, 160)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -272,6 +300,7 @@ PATHS: dict[str, Callable[[Demo], Awaitable[None]]] = {
     "happy": Demo.happy, "minor-escort": Demo.minor_escort, "dna": Demo.dna,
     "treatment": Demo.treatment, "psychiatric": Demo.psychiatric, "long-term": Demo.long_term,
     "never-arrived": Demo.never_arrived, "departure": Demo.departure, "lost-contact": Demo.lost_contact,
+    "fingerprints": Demo.fingerprints,
 }
 
 

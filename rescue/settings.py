@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     """Signing key for bearer tokens; unset means a key generated once into data_dir."""
     payload_key: str | None = None
     """Base64 AES-256 key for Temporal payloads; unset means a key generated into data_dir."""
+    photo_key: str | None = None
+    """Base64 AES-256 key that seals admission photos at rest; unset means a key generated into
+    data_dir. Photos are read with it or a retired key, always written with it."""
+    photo_retired_keys: list[str] = []
+    """Earlier photo keys (base64), still read after a rotation, never written with."""
+    photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    """Largest admission photo accepted (413 beyond it)."""
     token_ttl_minutes: int = 480
     """Unused since server-side sessions (issue 4): a token lives as long as its session."""
 
@@ -111,6 +118,16 @@ class Settings(BaseSettings):
         if len(key) != 32:
             raise ValueError("RESCUE_PAYLOAD_KEY must be 32 bytes, base64-encoded")
         return key
+
+
+    def resolved_photo_keys(self) -> list[bytes]:
+        """The photo key first (it seals), then the retired ones (they only open)."""
+        raws = [self.photo_key or _secret_file(self.data_dir / "keys" / "photo.key"),
+                *self.photo_retired_keys]
+        keys = [base64.b64decode(raw) for raw in raws]
+        if any(len(key) != 32 for key in keys):
+            raise ValueError("RESCUE_PHOTO_KEY and RESCUE_PHOTO_RETIRED_KEYS must be 32 bytes, base64-encoded")
+        return keys
 
 
 def _secret_file(path: Path) -> str:

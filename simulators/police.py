@@ -1,6 +1,6 @@
-"""Police simulator (公安): the population system for household lookups, the anti-trafficking
-DNA database (results come back later by callback), the psychiatric registry and lost-contact
-reports.
+"""Police simulator (公安): the population system for household lookups and searches by
+features (``police_features``), the anti-trafficking DNA database (results come back later by
+callback), the psychiatric registry and lost-contact reports.
 
 Answers from the demo population in ``data/population.json`` and logs every lookup, so tests
 and the operator can see what the workflow asked and when.
@@ -18,6 +18,7 @@ from simulators.errors import SimulatorError
 from simulators.faults import require_admin
 from simulators.police_data import LookupRequest, PopulationRecord, load_population, match
 from simulators.police_dna import DnaDatabase, dna_routes
+from simulators.police_features import FeatureSearches, feature_routes
 from simulators.police_registers import Registers, register_routes
 
 __all__ = ["LookupRequest", "PopulationRecord", "create_app", "load_population", "match"]
@@ -44,9 +45,11 @@ def create_app(config: SimulatorConfig) -> FastAPI:
     lookups: list[LookupLogEntry] = []
     dna = DnaDatabase(population)
     registers = Registers()
+    searches = FeatureSearches(population)
 
     def reset() -> None:
         lookups.clear()
+        searches.reset()
         dna.reset()
         registers.reset()
 
@@ -78,6 +81,7 @@ def create_app(config: SimulatorConfig) -> FastAPI:
         return list(lookups)
 
     app.include_router(router)
+    app.include_router(feature_routes(searches), dependencies=[Depends(require_api_key)])
     for agency_routes, admin_routes in (dna_routes(dna, config), register_routes(registers)):
         app.include_router(agency_routes, dependencies=[Depends(require_api_key)])
         app.include_router(admin_routes, dependencies=[Depends(require_admin)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -34,10 +35,18 @@ class LookupRequest(BaseModel):
     sex: Sex = Sex.UNKNOWN
 
 
-def load_population() -> list[PopulationRecord]:
-    """The demo residents shipped as package data."""
+def population_items() -> list[dict[str, Any]]:
+    """The raw entries of ``data/population.json``."""
     text = resources.files("simulators").joinpath("data/population.json").read_text("utf-8")
-    return [PopulationRecord.model_validate(item) for item in json.loads(text)]
+    return list(json.loads(text))
+
+
+def load_population() -> list[PopulationRecord]:
+    """The demo residents shipped as package data (their registration; see
+    ``police_features`` for the fingerprints and missing-person reports kept beside it)."""
+    fields = PopulationRecord.model_fields
+    return [PopulationRecord.model_validate({k: v for k, v in item.items() if k in fields})
+            for item in population_items()]
 
 
 def match(population: list[PopulationRecord], query: LookupRequest) -> PopulationRecord | None:

@@ -1,4 +1,5 @@
-"""Admission (入站登记、甄别分类): register, classify, and link earlier cases of the person."""
+"""Admission (入站登记、甄别分类): register, classify, take fingerprints and a photo on
+record, and link earlier cases of the person."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.tasks import Assignee, RegistrationPayload
     from workflows.case_runtime import CaseRuntime
     from workflows.discovery import is_guided
+    from workflows.identity_rounds import PATCH_FEATURES_SEARCH, take_at_admission
 
 
 async def admit(rt: CaseRuntime) -> bool:
@@ -45,6 +47,8 @@ async def admit(rt: CaseRuntime) -> bool:
     rt.event("registered",
              f"入站登记完成，实行{label(rt.state.classification)}" + ("（未成年人）" if minor else ""),
              actor=done.actor.username, classification=rt.state.classification.value, minor=minor)
+    if workflow.patched(PATCH_FEATURES_SEARCH):
+        take_at_admission(rt, reg)  # fingerprints, photo and marks, for the search by features
     await link_previous_cases(rt)
     return True
 

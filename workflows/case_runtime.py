@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.completion import PayloadInvalid, check_payload
     from domain.enums import CaseOutcome, Stage, TaskKind, label
+    from domain.features import PersonFeatures
     from domain.person import PersonDetails
     from domain.policy import Policy
     from domain.tasks import Assignee, CaseTask
@@ -114,6 +115,8 @@ class CaseRuntime(Escalation):
         """The identity search, while it runs (carried across continue-as-new)."""
         self.lookup_now = False
         """Set by an identity correction: the search looks the household up again at once."""
+        self.features: PersonFeatures | None = None
+        """Fingerprints, photo and marks taken at admission (the search carries them on)."""
 
     # --- timeline and read model -------------------------------------------------------
 

@@ -12,14 +12,11 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.agencies import (
-        LOOKUP_HOUSEHOLD,
         PUBLISH_FAMILY_SEARCH_NOTICE,
         SUBMIT_DNA_SAMPLE,
         DnaSampleInput,
         DnaSubmission,
         FamilySearchNotice,
-        HouseholdLookupInput,
-        HouseholdLookupResult,
         HouseholdRecord,
     )
     from domain.case import IdentitySearchCarry
@@ -37,6 +34,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.case_carry import continue_as_new, history_full, open_task_of
     from workflows.case_runtime import CaseRuntime
+    from workflows.identity_rounds import (
+        PATCH_FEATURES_SEARCH,
+        household_lookup,
+        note_round,
+        search_round,
+    )
 
 
 PATCH_DNA_FOR_EVERY_MINOR = "dna-for-every-minor"
@@ -51,20 +54,16 @@ def _caseworker(rt: CaseRuntime) -> Assignee:
 
 
 async def _lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
-    person = rt.person
-    assert person is not None
-    if not (person.name or person.id_number):
+    """A later round of the search: the household lookup, and the search by features when it
+    finds nothing (cases from before: the household lookup only, by name or number)."""
+    if not workflow.patched(PATCH_FEATURES_SEARCH):
+        return await household_lookup(rt, attempt)
+    found, context = await search_round(rt, attempt)
+    note_round(rt, context)
+    if found is None:
+        await rt.sync()  # the round on the timeline and on the confirmation task
         return None
-    result = await rt.call(LOOKUP_HOUSEHOLD, HouseholdLookupInput(
-        case_id=rt.state.case_id, request_id=f"{rt.state.case_number}:household:{attempt}",
-        name=person.name, id_number=person.id_number, birth_date=person.known_birth_date(),
-        sex=person.sex), HouseholdLookupResult)
-    if result is None:
-        return None  # refused: recorded on the timeline; the search goes on
-    if not result.found or result.record is None:
-        rt.event("identity_not_found", f"公安户籍查询（第{attempt}次）：未查到匹配的户籍信息", agency="police")
-        return None
-    return result.record
+    return found[0]
 
 
 def _accept_identity(rt: CaseRuntime, record: HouseholdRecord, how: str) -> None:
@@ -80,8 +79,8 @@ def _accept_identity(rt: CaseRuntime, record: HouseholdRecord, how: str) -> None
 
 
 async def search_identity(rt: CaseRuntime) -> None:
-    """Returns when the origin is known: found by police at once, verified after a DNA match
-    or a later lookup, or recorded by the caseworker. Runs as long as it takes (across runs:
+    """Returns when the origin is known: found by police at once, verified after a match
+    by features, a DNA match or a later lookup, or recorded by the caseworker. Runs as long as it takes (across runs:
     see :func:`resume_identity_search`)."""
     rt.set_stage(Stage.IDENTITY_SEARCH)
     await rt.sync()
@@ -92,11 +91,22 @@ async def search_identity(rt: CaseRuntime) -> None:
         # the return home waits for the submission (going_home).
         rt.dna_collection = asyncio.create_task(_collect_dna(rt))
         rt.background.append(rt.dna_collection)
-    record = await _lookup(rt, 1)
-    if record is not None:
-        _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
-        return
-    rt.search = IdentitySearchCarry(started_at=workflow.now(), minor_dna=minor)
+    first: tuple[HouseholdRecord, str] | None = None
+    if workflow.patched(PATCH_FEATURES_SEARCH):
+        found, context = await search_round(rt, 1)
+        if found is not None:
+            record, how = found
+            if how is None:  # the household register knows the name or number: no doubt
+                _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
+                return
+            first = (record, how)  # a likeness by features: the family must confirm it
+    else:
+        record = await _lookup(rt, 1)
+        if record is not None:
+            _accept_identity(rt, record, "公安户籍查询：已查到户籍信息")
+            return
+        context = {"reason": "police_lookup_without_result"}
+    rt.search = IdentitySearchCarry(started_at=workflow.now(), minor_dna=minor, features=rt.features)
     side = [asyncio.create_task(_publish_notice(rt))]
     if minor and not every_minor:
         side.append(asyncio.create_task(_collect_dna(rt)))
@@ -105,10 +115,9 @@ async def search_identity(rt: CaseRuntime) -> None:
         side += [asyncio.create_task(_refresh_notices(rt)),
                  asyncio.create_task(_settle_long_stay(rt))]
     rt.background.extend(side)
-    confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt),
-                                 reason="police_lookup_without_result")
+    confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt), **context)
     rt.search.confirmation_task_id = confirm.task_id
-    await _search(rt, side, confirm)
+    await _search(rt, side, confirm, first)
 
 
 async def resume_identity_search(rt: CaseRuntime) -> None:
@@ -133,10 +142,13 @@ async def resume_identity_search(rt: CaseRuntime) -> None:
     await _search(rt, side, rt._open[search.confirmation_task_id])
 
 
-async def _search(rt: CaseRuntime, side: list[asyncio.Task[None]], confirm: CaseTask) -> None:
+async def _search(rt: CaseRuntime, side: list[asyncio.Task[None]], confirm: CaseTask,
+                  first: tuple[HouseholdRecord, str] | None = None) -> None:
+    """``first``: a candidate the first search by features found, verified before the loop."""
     confirmation = asyncio.create_task(rt.await_task(confirm))
     try:
-        await _search_until_known(rt, confirmation)
+        if first is None or not await _verify_family(rt, *first):
+            await _search_until_known(rt, confirmation)
     except asyncio.CancelledError:
         # The case ended meanwhile: stop the side work (no workflow calls here: the
         # coroutine may also be closed when the workflow leaves the cache).
@@ -207,6 +219,8 @@ async def _verify_family(rt: CaseRuntime, record: HouseholdRecord, how: str) -> 
                          community_node_id=record.community_node_id)
     verification = FamilyVerificationPayload.model_validate(done.payload)
     if not verification.verified:
+        if rt.search is not None:
+            rt.search.ruled_out.append(record.id_number)  # the police won't propose them again
         rt.event("family_not_verified", "经联系核实，不是其家属，继续寻亲", actor=done.actor.username)
         await rt.sync()
         return False

@@ -21,7 +21,8 @@ from db.desk_repo import Admission, AgencyEvent, Settlement
 from db.users_repo import UserRecord
 from domain.enums import Role, TaskKind
 
-POLICE_ANSWERS = ["identity_found", "identity_not_found", "identity_refused", "dna_submitted",
+POLICE_ANSWERS = ["identity_found", "identity_not_found", "identity_refused",
+                  "features_not_found", "features_matched", "dna_submitted",
                   "dna_matched", "dna_no_match", "dna_match_late", "lost_contact_reported",
                   "psychiatric_registered"]
 TITLES = {Role.POLICE: "公安工作台", Role.HOSPITAL: "定点医院工作台", Role.TRANSPORT: "交通运输工作台"}

@@ -7,7 +7,8 @@ admitted); anyone reads a case they reported; finance and audit read no case at 
 Writes: a case's actions belong to the staff of its own station (the workflow checks the same);
 a task belongs to its assignee (node and role). Sensitive fields (identity numbers, health,
 psychiatric and DNA data) are masked for the roles that do not need them, in case views, task
-contexts, timelines and every console page, by the functions at the end of this module.
+contexts, timelines and every console page, by the functions at the end of this module; the
+admission photo is served only to the roles that see biometric data.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class Sensitive(StrEnum):
     HEALTH = "health"  # 健康与救治：送医、住院、出院、结算明细、死亡原因、生活不能自理
     PSYCHIATRIC = "psychiatric"  # 精神障碍：危险性评估、送医诊断、登记编号
     DNA = "dna"  # DNA：采样任务、样本编号、比对结果
+    BIOMETRIC = "biometric"  # 入站照片、指纹
 
 
 SEES: dict[Sensitive, frozenset[Role]] = {
@@ -114,6 +116,7 @@ SEES: dict[Sensitive, frozenset[Role]] = {
     Sensitive.HEALTH: frozenset({Role.CASEWORKER, Role.STATION_HEAD, Role.HOSPITAL}),
     Sensitive.PSYCHIATRIC: frozenset({Role.CASEWORKER, Role.STATION_HEAD, Role.POLICE, Role.HOSPITAL}),
     Sensitive.DNA: frozenset({Role.CASEWORKER, Role.STATION_HEAD, Role.POLICE}),
+    Sensitive.BIOMETRIC: frozenset({Role.CASEWORKER, Role.STATION_HEAD, Role.POLICE}),
 }
 """The table of roles × fields (README): everyone else gets them masked."""
 SEES_ID_NUMBERS = SEES[Sensitive.ID_NUMBER]
@@ -122,7 +125,8 @@ LEDGER_ID_IN_CLEAR = frozenset({Role.LIAISON, Role.TOWNSHIP_OFFICER, Role.CASEWO
 """In the at-risk ledger (not in cases), the people who keep it with the family also see the
 identity number: the community liaison and the township officer, besides station staff."""
 _LABELS = {Sensitive.ID_NUMBER: "身份证号码", Sensitive.HEALTH: "健康与救治信息",
-           Sensitive.PSYCHIATRIC: "精神障碍相关信息", Sensitive.DNA: "DNA信息"}
+           Sensitive.PSYCHIATRIC: "精神障碍相关信息", Sensitive.DNA: "DNA信息",
+           Sensitive.BIOMETRIC: "照片和指纹"}
 
 
 def sees(user: UserRecord, what: Sensitive) -> bool:
@@ -216,6 +220,12 @@ def masked_person(user: UserRecord, person: PersonSummary) -> PersonSummary:
 def masked_flag(user: UserRecord, what: Sensitive, value: bool) -> bool | None:
     """A yes/no about sensitive data (in hospital), or None when the role may not know it."""
     return value if sees(user, what) else None
+
+
+def may_see_photos(user: UserRecord) -> bool:
+    """Admission photos: station staff and the police (identity search); everyone else,
+    transport and the other agencies included, sees that a photo exists and nothing more."""
+    return sees(user, Sensitive.BIOMETRIC)
 
 
 def may_search_id_numbers(user: UserRecord) -> bool:

@@ -35,10 +35,11 @@ async def _path(conn: asyncpg.Connection, node_id: str | None) -> str | None:
 
 async def load_case_for(
     conn: asyncpg.Connection, *, user: UserRecord, case_id: str, action: str, client: str | None,
-    write: bool = False,
+    write: bool = False, detail: str | None = None,
 ) -> tuple[ReportRecord, CaseRecord | None]:
     """The case's registry row and read model, or 404/403; every decision is audited.
-    ``write``: the caller wants to act on the case (its own station's staff only)."""
+    ``write``: the caller wants to act on the case (its own station's staff only);
+    ``detail``: what in the case is accessed, for the audit line (no personal data)."""
     cid = parse_uuid(case_id, "case")
     report = await get_report_by_case(conn, case_id=cid)
     if report is None:
@@ -58,5 +59,5 @@ async def load_case_for(
     if write and readable and not may_act_on_case(user, station_node_id=station_id):
         allowed, message = False, "只有负责本个案的救助站工作人员可以办理个案事项"
     await decide(conn, user, allowed, action=action, subject=f"case:{cid}", client=client,
-                 message=message)
+                 message=message, detail=detail)
     return report, record

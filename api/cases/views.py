@@ -36,6 +36,7 @@ from api.deps import Ctx, client_address
 from api.errors import ApiError
 from api.guard import edge_context
 from api.operator.routes import workflow_url
+from api.photos.views import photo_panel
 from db.cases_repo import get_case
 from db.network_repo import (
     STATION_LEVELS,
@@ -184,6 +185,9 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
                  if first else None)
     closed = case.stage == Stage.CLOSED
     registered = bool(record and record.person)
+    panel = await photo_panel(ctx, request, user, case_id=case.case_id,
+                              station_node_id=case.station_node_id,
+                              next_url=f"/console/cases/{case.case_id}")
     return page(request, "cases/case.html", nav="cases", case=case, nodes=names, actors=actors,
                 mine=mine, open_tasks=open_tasks, timeline=timeline, notice=notice_of(request),
                 temporal_url=temporal_url, task_urls=task_urls,
@@ -194,4 +198,4 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
                 actions=list(ACTIONS.values()) if (not closed and may_act_on_case(
                     user, station_node_id=case.station_node_id)) else [],
                 older_cursor=next_cursor, paged=before is not None,
-                total_events=max(total, len(timeline)))
+                total_events=max(total, len(timeline)), photo_panel=panel)

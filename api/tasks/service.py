@@ -17,6 +17,7 @@ from api.cases.access import parse_uuid
 from api.cases.service import CaseView, current_view
 from api.context import AppContext
 from api.errors import ApiError
+from api.photos.service import photo_of_case
 from db.tasks_repo import TaskRecord, get_task, list_open_tasks_for
 from db.users_repo import UserRecord
 from domain.case import CompleteTaskInput
@@ -121,6 +122,10 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
         check_payload(task.kind, payload, today=policy.local_date(now), policy=policy, now=now)
     except PayloadInvalid as exc:
         raise ApiError(422, "invalid_payload", exc.message, exc.errors) from None
+    photo_id = payload.get("photo_id") if task.kind == TaskKind.REGISTRATION else None
+    if photo_id and not await photo_of_case(ctx, task.case_id, str(photo_id)):
+        msg = "所选照片不是本个案的入站照片，请先在本页上传照片再选择"
+        raise ApiError(422, "invalid_payload", msg, [{"loc": ["photo_id"], "msg": msg, "type": "photo"}])
     case_wf = case_workflow_id(task.case_number)
     handle = ctx.temporal.get_workflow_handle(task.workflow_id or case_wf)
     actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id, role=user.role,

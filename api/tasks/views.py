@@ -11,11 +11,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from api.console import forms
-from api.console.render import ConsoleRoute, page, see_other
+from api.console.render import ConsoleRoute, cn_time, page, see_other
 from api.console.session import Sess, Session, checked_form
 from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.photos.views import PhotoPanel, photo_panel
 from api.tasks import service as task_service
 from api.worktable import service as work
 from api.worktable.describe import Row
@@ -26,7 +27,11 @@ from domain.person import PersonDetails
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 
-_REASONS = {"police_lookup_without_result": "公安户籍查询未查到匹配的户籍信息"}
+_REASONS = {
+    "police_lookup_without_result": "公安户籍查询未查到匹配的户籍信息",
+    "household_not_found": "公安户籍查询未查到匹配的户籍信息，已按体貌特征请公安比对",
+    "no_identifiers": "本人未提供姓名和身份证号码，无法查询户籍，已按体貌特征请公安比对",
+}
 REFERRAL_NEEDS = ("低保", "特困供养", "临时救助", "医疗救助", "教育救助", "住房救助", "就业帮扶",
                   "残疾人两项补贴", "心理疏导")
 """The assistance programmes a follow-up visit refers to most often (others may be typed)."""
@@ -39,6 +44,8 @@ _CONTEXT_LABELS = {
     "voucher_no": "结算凭证号", "amount_fen": "金额", "admission_no": "住院号", "items": "明细",
     "task_kind": "任务", "overdue_since": "超期时间", "guided": "已引导自行到站",
     "stage": "阶段", "classification": "救助类型",
+    "searches": "已查询次数", "searched": "查询内容", "search_result": "最近一次查询结果",
+    "last_search_at": "最近一次查询时间", "next_search_at": "下次查询时间",
 }
 _CONTEXT_ENUMS = {key: getattr(enums, name) for key, name in (
     ("channel", "DiscoveryChannel"), ("condition", "DiscoveryCondition"), ("task_kind", "TaskKind"),
@@ -75,6 +82,10 @@ def task_context(context: dict[str, Any], nodes: dict[str, str] | None = None) -
             text = _REASONS.get(str(value), str(value))
         elif key == "visit":
             text = f"第{value}次"
+        elif key == "searches":
+            text = f"{value}次"
+        elif key.endswith("_at") and isinstance(value, str):
+            text = cn_time(value)
         elif key == "amount_fen" and isinstance(value, int):
             text = f"{value / 100:.2f} 元"
         elif key.endswith("node_id") and isinstance(value, str):
@@ -89,12 +100,20 @@ def task_context(context: dict[str, Any], nodes: dict[str, str] | None = None) -
 class TaskForm:
     """A task with its form and the names of the network's nodes (for selects and context)."""
 
-    def __init__(self, task: task_service.TaskDetail, nodes: list[OrgNode], row: Row | None = None):
+    def __init__(self, task: task_service.TaskDetail, nodes: list[OrgNode], row: Row | None = None,
+                 photos: PhotoPanel | None = None):
         self.task = task
         self.row = row
         self.names = {n.node_id: n.name for n in nodes}
         self.items = forms.build_form(task.payload_schema)
+        self.photos = photos
         for f in forms.iter_fields(self.items):
+            if f.name == "photo_id":  # one of the case's uploaded photos, chosen by when
+                f.kind = "select"
+                f.label, f.hint = "入站照片", "先在上方“入站照片”中上传，再在此选择"
+                f.empty_label = "未拍摄照片"
+                f.options = [forms.Option(p.photo_id, f"第{i}张（{cn_time(p.uploaded_at)}上传）")
+                             for i, p in enumerate(photos.photos if photos else [], 1)]
             if f.name == "classification":
                 f.empty_label = "不选（由系统按规则判定）"
             if f.name == "person.has_civil_capacity":
@@ -124,7 +143,19 @@ class TaskForm:
         task = await task_service.task_detail(ctx, session.user, task_id, client_address(request))
         async with ctx.pool.acquire() as conn:
             nodes = await list_nodes(conn)
-        return cls(task, nodes, await work.describe_task(ctx, session.user, task.task_id))
+        photos = None
+        if task.kind == TaskKind.REGISTRATION and task.status == TaskStatus.OPEN:
+            photos = await photo_panel(ctx, request, session.user, case_id=task.case_id,
+                                       station_node_id=task.assignee_node_id,
+                                       next_url=f"/console/tasks/{task.task_id}")
+        return cls(task, nodes, await work.describe_task(ctx, session.user, task.task_id), photos)
+
+    def initial(self) -> dict[str, Any]:
+        """What the form shows first: the newest photo is the admission photo."""
+        values = forms.initial_values(self.items)
+        if self.photos and self.photos.photos:
+            values["photo_id"] = self.photos.photos[-1].photo_id
+        return values
 
     def _lines(self) -> list[tuple[str, str]]:
         """Who, where and what to do first (the worktable's words), then the task's context
@@ -149,7 +180,7 @@ class TaskForm:
                     labels=forms.field_labels(items),
                     ids={name: forms.element_id(items, name) for name in (errors or {})},
                     context_lines=self._lines(),
-                    done=self.task.status != TaskStatus.OPEN)
+                    done=self.task.status != TaskStatus.OPEN, photo_panel=self.photos)
 
 
 def _adult_without_capacity_answer(ctx: AppContext, payload: dict[str, Any]) -> bool:
@@ -168,7 +199,7 @@ def _adult_without_capacity_answer(ctx: AppContext, payload: dict[str, Any]) -> 
 @router.get("/tasks/{task_id}")
 async def task_form(task_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     form = await TaskForm.load(ctx, request, session, task_id)
-    return form.page(request, forms.initial_values(form.items))
+    return form.page(request, form.initial())
 
 
 @router.post("/tasks/{task_id}")

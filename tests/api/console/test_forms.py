@@ -78,7 +78,7 @@ def test_registration_payload_from_a_form() -> None:
         "person": {"name": "张建国", "sex": "male", "birth_date": "1968-03-12",
                    "has_civil_capacity": True, "cannot_care_for_self": False,
                    "on_minimum_living_support": False},
-        "classification": "open",
+        "classification": "open", "fingerprints_taken": False,  # an unticked box says no
     }
     model = check_payload(TaskKind.REGISTRATION, payload, today=date(2026, 11, 28),
                           policy=policy_named("standard"))
