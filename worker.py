@@ -11,10 +11,14 @@ import contextlib
 import logging
 import os
 import signal
+import socket
+import uuid
 from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.case_store import CaseStoreActivities
@@ -25,7 +29,9 @@ from activities.patrol_store import PatrolStoreActivities
 from activities.police import HttpPoliceAdapter, PoliceActivities
 from activities.reports_store import ReportsStoreActivities
 from activities.transport import HttpTransportAdapter, TransportActivities
+from db import heartbeats_repo
 from db.pool import create_pool
+from rescue.logs import setup_logging
 from rescue.settings import Settings, load_settings
 from rescue.temporal_client import connect
 from workflows.follow_up_workflow import FollowUpWorkflow
@@ -36,6 +42,11 @@ from workflows.patrol import PatrolWorkflow
 from workflows.patrol_round import PatrolRoundWorkflow
 from workflows.rescue_case import RescueCaseWorkflow
 from workflows.treatment import TreatmentWorkflow
+
+HEARTBEAT_SECONDS = 5.0
+"""How often a worker refreshes its row in ``worker_heartbeats`` (health allows three misses)."""
+
+log = logging.getLogger("worker")
 
 WORKFLOWS = [RescueCaseWorkflow, TreatmentWorkflow, FollowUpWorkflow,
              # issue 5: the network around the cases
@@ -59,36 +70,80 @@ async def build_worker(settings: Settings, client: Client, database_url: str) ->
             HttpHospitalAdapter(http, base_url=settings.hospital_url, api_key=settings.agency_api_key)
         )
         store = CaseStoreActivities(pool)
-        yield Worker(
-            client,
-            task_queue=settings.task_queue,
-            workflows=WORKFLOWS,
-            activities=[
-                *store.all(),
-                *NetworkStoreActivities(pool).all(),
-                *ReportsStoreActivities(pool).all(),
-                *HotlineStoreActivities(pool).all(),
-                *PatrolStoreActivities(pool).all(),
-                police.lookup_household,
-                police.search_by_features,
-                police.submit_dna_sample,
-                police.register_psychiatric_patient,
-                police.report_lost_contact,
-                hospital.request_emergency_pickup,
-                hospital.admit_to_hospital,
-                hospital.pay_settlement,
-                transport.exchange_ticket,
-            ],
-        )
+        heartbeat = asyncio.create_task(_heartbeat(pool, settings.task_queue))
+        try:
+            yield _worker(client, settings, pool, store, police, transport, hospital)
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(BaseException):
+                await heartbeat
     finally:
         await http.aclose()
         await pool.close()
 
 
+def _worker(client: Client, settings: Settings, pool: asyncpg.Pool, store: CaseStoreActivities,
+            police: PoliceActivities, transport: TransportActivities,
+            hospital: HospitalActivities) -> Worker:
+    """The Temporal worker with every workflow and activity of the project."""
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=[
+            *store.all(),
+            *NetworkStoreActivities(pool).all(),
+            *ReportsStoreActivities(pool).all(),
+            *HotlineStoreActivities(pool).all(),
+            *PatrolStoreActivities(pool).all(),
+            police.lookup_household,
+            police.search_by_features,
+            police.submit_dna_sample,
+            police.register_psychiatric_patient,
+            police.report_lost_contact,
+            hospital.request_emergency_pickup,
+            hospital.admit_to_hospital,
+            hospital.pay_settlement,
+            transport.exchange_ticket,
+        ],
+    )
+
+
+async def _heartbeat(pool: asyncpg.Pool, task_queue: str) -> None:
+    """Refresh this process's row in ``worker_heartbeats`` until cancelled, then remove it.
+
+    /healthz counts fresh rows: a SIGKILLed worker stops beating and is not counted after
+    15 s, whereas Temporal lists its pollers for minutes. The database's clock is used.
+    """
+    worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    failing = False
+    try:
+        while True:
+            try:
+                async with asyncio.timeout(HEARTBEAT_SECONDS):
+                    async with pool.acquire() as conn:
+                        await heartbeats_repo.beat(conn, worker_id=worker_id,
+                                                   task_queue=task_queue,
+                                                   host=socket.gethostname(), pid=os.getpid())
+                if failing:
+                    log.info("worker heartbeat written again")
+                failing = False
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+                if not failing:
+                    log.warning("worker heartbeat not written: %s", type(exc).__name__)
+                failing = True
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+    finally:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(2):
+                async with pool.acquire() as conn:
+                    await heartbeats_repo.forget(conn, worker_id=worker_id)
+
+
 async def _main(settings: Settings) -> None:
     if not settings.database_url:
         raise SystemExit("RESCUE_DATABASE_URL is required for the worker")
-    client = await connect(settings)
+    client = await connect(settings, runtime=_runtime(settings))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -102,11 +157,22 @@ async def _main(settings: Settings) -> None:
             await stop.wait()
 
 
+def _runtime(settings: Settings) -> Runtime | None:
+    """The SDK's runtime with its metrics (task slots, poll and schedule-to-start latencies,
+    activity failures…) served for Prometheus on the worker metrics port, unless it is 0."""
+    if not settings.worker_metrics_port:
+        return None
+    bind = f"{settings.metrics_host}:{settings.worker_metrics_port}"
+    log.info("worker metrics on http://%s/metrics", bind)
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind)))
+
+
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    settings = load_settings()
+    setup_logging(settings, "worker")
     status = 0
     try:
-        asyncio.run(_main(load_settings()))
+        asyncio.run(_main(settings))
     except SystemExit as exc:
         logging.error("%s", exc)
         status = 1

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import uvicorn
+from prometheus_client import start_http_server
 
 from api.app import create_app
+from rescue.logs import setup_logging
 from rescue.settings import load_settings
 
 
 def main() -> None:
     settings = load_settings()
+    setup_logging(settings, "api")
+    if settings.api_metrics_port:  # request and outbox metrics, apart from the public port
+        start_http_server(settings.api_metrics_port, addr=settings.metrics_host)
+        logging.getLogger("api").info("API metrics on http://%s:%s/metrics",
+                                      settings.metrics_host, settings.api_metrics_port)
     app = create_app(settings)
     status = 0
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -37,9 +38,11 @@ from api.ledger import routes as ledger_routes
 from api.ledger import views as ledger_views
 from api.network import routes as network_routes
 from api.network import views as network_views
-from api.operator import codec, health, history_views
+from api.operator import codec, health, history_views, metrics
 from api.operator import routes as operator_routes
 from api.operator import views as operator_views
+from api.outbox.deliverers import DELIVERERS
+from api.outbox.relay import Relay
 from api.oversight import routes as oversight_routes
 from api.oversight import views as oversight_views
 from api.patrols import routes as patrol_routes
@@ -71,11 +74,19 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
         if not settings.database_url:
             raise RuntimeError("RESCUE_DATABASE_URL is required for the API")
         pool = await create_pool(settings.database_url)
+        relay_task = None
         try:
             client = await connect(settings)
-            app.state.context = AppContext(settings=settings, pool=pool, temporal=client)
+            relay = Relay(pool, client, DELIVERERS)  # this process's share of the outbox
+            relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+            app.state.context = AppContext(settings=settings, pool=pool, temporal=client,
+                                           relay=relay)
             yield
         finally:
+            if relay_task is not None:
+                relay_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay_task
             await pool.close()
 
     app = FastAPI(
@@ -100,6 +111,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
                        allow_headers=["Authorization", "Content-Type", "X-Namespace"])
     # Pages, tables and exports travel compressed (a case list is mostly repeated markup).
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(metrics.RequestMetrics)  # outermost: counts every answer
     app.mount(STATIC_PATH, static_files(), name="console-static")  # before the catch-all
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,

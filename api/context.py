@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import asyncpg
 from temporalio.client import Client
@@ -12,12 +13,17 @@ from domain.policy import Policy, policy_named
 from rescue.photo_vault import PhotoVault
 from rescue.settings import Settings
 
+if TYPE_CHECKING:
+    from api.outbox.relay import Relay
+
 
 @dataclass(frozen=True)
 class AppContext:
     settings: Settings
     pool: asyncpg.Pool
     temporal: Client
+    relay: Relay | None = field(default=None, compare=False)
+    """This process's outbox relay (the lifespan starts it); None in contexts built by hand."""
 
     @property
     def policy(self) -> Policy:

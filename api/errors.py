@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+import traceback
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -29,6 +32,36 @@ class ApiError(Exception):
         self.message = message
         self.details = details
         self.headers = headers
+
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE = "数据库暂时无法访问，系统正在恢复。请稍后重试，已提交的内容不会丢失。"
+_DB_DOWN_TYPES = (OSError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
+                  asyncpg.InterfaceError, asyncpg.TooManyConnectionsError)
+_last_db_warning = 0.0
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says PostgreSQL cannot be reached now (down, restarting, connection
+    lost), as opposed to a bug. An OS error counts only when asyncpg raised it."""
+    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.OperatorInterventionError
+                  | asyncpg.TooManyConnectionsError | asyncpg.InterfaceError):
+        return True
+    if isinstance(exc, OSError):  # refused, socket gone, timed out: only from asyncpg's frames
+        return any(frame.f_globals.get("__name__", "").startswith("asyncpg")
+                   for frame, _ in traceback.walk_tb(exc.__traceback__))
+    return False
+
+
+def database_unavailable_error() -> ApiError:
+    """503 ``database_unavailable`` with Retry-After, logged once per 10 s (no traceback)."""
+    global _last_db_warning
+    now = time.monotonic()
+    if now - _last_db_warning > 10:
+        _last_db_warning = now
+        log.warning("database unavailable: answering 503 database_unavailable")
+    return ApiError(503, "database_unavailable", DATABASE_UNAVAILABLE,
+                    headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
 
 
 def invalid_request(message: str) -> ApiError:
@@ -81,6 +114,14 @@ def install_error_handlers(app: FastAPI) -> None:
         if not _CJK.search(message):  # Starlette's own "Not Found", "Method Not Allowed"…
             message = _HTTP_MESSAGES.get(exc.status_code, "请求未能处理")
         return JSONResponse(_body(code, message), exc.status_code, headers=exc.headers)
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            return await _api_error(request, database_unavailable_error())
+        return await _unexpected(request, exc)
+
+    for db_down in _DB_DOWN_TYPES:  # their own handlers: answered, not re-raised to the server
+        app.add_exception_handler(db_down, _database)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,5 @@
-"""The dedupe record of agency callbacks: one row per callback id, claimed before signalling."""
+"""The dedupe record of agency callbacks: one row per callback id, written with its outbox
+message in one transaction (so a claimed callback is always on its way to the workflow)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,10 @@ import asyncpg
 
 from db.queries import sql
 
-STALE_CLAIM_SECONDS = 60.0
-"""A claim never followed by a signal for this long is abandoned (the API died mid-way)."""
-
 
 class Claim(StrEnum):
-    NEW = "new"  # this request must signal the workflow
-    DUPLICATE = "duplicate"  # signalled already (or being signalled right now): do nothing
+    NEW = "new"  # this request stores the callback for delivery
+    DUPLICATE = "duplicate"  # stored already (delivered or on its way): do nothing
     CONFLICT = "conflict"  # the same callback id with another agency, kind or body
 
 
@@ -28,7 +26,7 @@ async def claim_callback(
     workflow_id: str,
     body: dict[str, Any],
 ) -> Claim:
-    """Insert the callback's row; say whether this request is the one that signals."""
+    """Insert the callback's row; say whether this request is the one that stores it."""
     for _ in range(3):  # a row released by a concurrent failed attempt: insert again
         if await conn.fetchval(
             sql("insert_callback"), callback_id, agency, kind, workflow_id, body
@@ -39,10 +37,6 @@ async def claim_callback(
             continue
         if (row["agency"], row["kind"], row["body"]) != (agency, kind, body):
             return Claim.CONFLICT
-        if row["signalled_at"] is None and await conn.fetchval(
-            sql("reclaim_stale_callback"), callback_id, STALE_CLAIM_SECONDS
-        ):
-            return Claim.NEW
         return Claim.DUPLICATE
     return Claim.DUPLICATE
 

@@ -29,6 +29,18 @@ class Settings(BaseSettings):
     temporal_address: str | None = None
     """External Temporal frontend (``host:port``); unset means the bundled dev server."""
     temporal_namespace: str = "default"
+    temporal_tls: bool = False
+    """Connect to Temporal over TLS (implied by any of the files below or an API key)."""
+    temporal_tls_ca_file: Path | None = None
+    """CA bundle that signed the Temporal frontend's certificate (unset: the system's roots)."""
+    temporal_tls_cert_file: Path | None = None
+    """Client certificate for mutual TLS (with ``temporal_tls_key_file``)."""
+    temporal_tls_key_file: Path | None = None
+    """Private key of the client certificate."""
+    temporal_tls_server_name: str | None = None
+    """Name to verify in the server's certificate when it differs from the address's host."""
+    temporal_api_key: str | None = None
+    """API key sent to Temporal (Temporal Cloud, or a cluster with an API-key authorizer)."""
     task_queue: str = "rescue-cases"
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
@@ -94,6 +106,15 @@ class Settings(BaseSettings):
     operator_history_share: float = Field(default=0.5, gt=0, le=1)
     """A workflow whose history passed this share of Temporal's warning limits (10,240 events,
     10 MiB) is listed on the operator page before it comes near them."""
+
+    metrics_host: str = "127.0.0.1"
+    """Address the Prometheus endpoints listen on (loopback: scraped by a local agent)."""
+    worker_metrics_port: int = Field(default=9091, ge=0, le=65535)
+    """The worker's Temporal SDK metrics (Prometheus text at /metrics); 0 turns them off."""
+    api_metrics_port: int = Field(default=9092, ge=0, le=65535)
+    """The API's request and outbox metrics (Prometheus text at /metrics); 0 turns them off."""
+    log_format: str = Field(default="text", pattern="^(text|json)$")
+    """``json``: one JSON object per log line (for a log shipper); ``text``: for people."""
 
     demo_password: str = "Rescue-Demo-2026"
     """Password of the demo users loaded by the seed (local runs only)."""

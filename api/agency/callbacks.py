@@ -1,37 +1,39 @@
 """Callbacks from agencies (police DNA results, hospital discharges and settlement vouchers),
-passed to the waiting workflow as signals.
+stored first, then passed to the waiting workflow as signals by the outbox relay.
 
 Each agency authenticates with its own key (``X-Agency-Key``, compared in constant time).
-Dedupe by ``callback_id``: the row in ``agency_callbacks`` is inserted *before* the signal, so
-two concurrent copies of one callback never both signal; when the signal fails (unknown case,
-Temporal down) the row is deleted again, so the agency's retry is treated as new. A copy that
-arrives while the first is still being signalled is answered ``duplicate``; if that first
-attempt then fails, the agency got the error on it and retries. A row whose signal never
-happened (the API died in between) can be claimed again after a minute. Bodies carry personal
-data: they are never logged, and the audit log records only who, what kind and which workflow.
+Dedupe by ``callback_id``: the row in ``agency_callbacks`` and the message in ``outbox`` are
+written in one transaction before anything is answered, so an accepted callback is never lost
+and two copies of one callback never both go to the workflow. The request then tries to deliver
+for a few seconds: delivered answers 202 ``accepted``; Temporal out of reach answers 202
+``queued`` (the relay delivers it when Temporal is back, in order per case); a workflow that
+does not exist or has closed answers 404/409 and the callback is forgotten, so a retry is new.
+Bodies carry personal data: they are never logged, and the audit log records only who, what
+kind and which workflow.
 """
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
-from temporalio.service import RPCError, RPCStatusCode
 
+from api.agency import delivery
 from api.context import AppContext
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.outbox.deliverers import relay_of
+from api.outbox.relay import Outcome
+from db import outbox_repo
 from db.audit_repo import record_access
 from db.callbacks_repo import (
     Claim,
     case_exists,
     claim_callback,
     dna_sample_of_case,
-    mark_signalled,
     release_callback,
 )
 from domain.callbacks import (
@@ -46,12 +48,14 @@ from workflows.ids import case_workflow_id, treatment_workflow_id
 
 router = APIRouter(prefix="/api/v1/agency", tags=["agency callbacks"])
 
-SIGNAL_TIMEOUT_SECONDS = 10
+DELIVERY_WAIT_SECONDS = 4.0
+"""How long a callback request waits for its delivery before answering ``queued``."""
 
 
 class CallbackAck(BaseModel):
-    status: Literal["accepted", "duplicate"]
-    """accepted (202): passed to the case now; duplicate (200): already received, nothing done."""
+    status: Literal["accepted", "queued", "duplicate"]
+    """accepted (202): passed to the case now; queued (202): stored, passed to the case as soon
+    as the process service is back; duplicate (200): already received, nothing done."""
 
 
 async def _audit(
@@ -82,59 +86,41 @@ async def _receive(
     ctx: AppContext, request: Request, response: Response, *, agency: str, kind: str,
     workflow_id: str, body: DnaResult | HospitalDischarge | SettlementVoucher,
 ) -> CallbackAck:
-    """Claim the callback id, signal the workflow, and answer accepted or duplicate."""
-    async with ctx.pool.acquire() as conn:
-        claim = await claim_callback(
-            conn, callback_id=body.callback_id, agency=agency, kind=kind,
-            workflow_id=workflow_id, body=body.model_dump(mode="json"),
-        )
+    """Store the callback (dedupe row and outbox message), try to deliver it, and answer
+    accepted, queued or duplicate."""
+    payload = body.model_dump(mode="json")
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        claim = await claim_callback(conn, callback_id=body.callback_id, agency=agency,
+                                     kind=kind, workflow_id=workflow_id, body=payload)
+        outbox_id = None
+        if claim is Claim.NEW:
+            outbox_id = await outbox_repo.add(conn, workflow_id=workflow_id, kind=delivery.KIND,
+                                              name=kind, payload=payload,
+                                              dedupe_key=body.callback_id)
     if claim is Claim.DUPLICATE:
         await _audit(ctx, request, agency, kind, workflow_id, True, "duplicate")
         response.status_code = 200
         return CallbackAck(status="duplicate")
-    if claim is Claim.CONFLICT:
+    if claim is Claim.CONFLICT or outbox_id is None:
         await _audit(ctx, request, agency, kind, workflow_id, True, "conflict")
         raise ApiError(409, "callback_conflict",
                        "该回调编号已收到过内容不同的回调，请使用新的 callback_id")
-    try:
-        await _signal(ctx, workflow_id, kind, body)
-    except Exception as exc:  # not signalled: forget the claim so a retry is treated as new
-        async with ctx.pool.acquire() as conn:
+    state = await relay_of(ctx).deliver_now(workflow_id, outbox_id, DELIVERY_WAIT_SECONDS)
+    outcome = state.outcome if state is not None else None
+    if outcome in (Outcome.UNKNOWN_CASE, Outcome.CASE_CLOSED):
+        # Never deliverable: forget it, so the agency's retry (once the case exists) is new.
+        async with ctx.pool.acquire() as conn, conn.transaction():
+            await outbox_repo.delete(conn, outbox_id=outbox_id)
             await release_callback(conn, callback_id=body.callback_id)
-        await _audit(ctx, request, agency, kind, workflow_id, True,
-                     exc.code if isinstance(exc, ApiError) else "signal_failed")
-        raise
-    async with ctx.pool.acquire() as conn:
-        await mark_signalled(conn, callback_id=body.callback_id)
-    await _audit(ctx, request, agency, kind, workflow_id, True, "accepted")
-    return CallbackAck(status="accepted")
-
-
-async def _signal(ctx: AppContext, workflow_id: str, kind: str, body: BaseModel) -> None:
-    """Signal the workflow; 404 unknown_case, 409 case_closed, 503 temporal_unavailable."""
-    handle = ctx.temporal.get_workflow_handle(workflow_id)
-    unavailable = ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试",
-                           headers={"Retry-After": "5"})
-    try:
-        async with asyncio.timeout(SIGNAL_TIMEOUT_SECONDS):
-            await handle.signal(kind, body)
-        return
-    except (TimeoutError, RuntimeError):  # RuntimeError: the client cannot (re)connect
-        raise unavailable from None
-    except RPCError as exc:
-        if exc.status != RPCStatusCode.NOT_FOUND:
-            raise unavailable from None
-    # Not found: either no such workflow, or it has already closed.
-    try:
-        async with asyncio.timeout(SIGNAL_TIMEOUT_SECONDS):
-            await handle.describe()
-    except (TimeoutError, RuntimeError):
-        raise unavailable from None
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            raise ApiError(404, "unknown_case", "找不到该回调所属的个案（流程不存在）") from None
-        raise unavailable from None
-    raise ApiError(409, "case_closed", "该回调所属的流程已结束，不能再接收回调")
+        await _audit(ctx, request, agency, kind, workflow_id, True, str(outcome))
+        if outcome == Outcome.UNKNOWN_CASE:
+            raise ApiError(404, "unknown_case", "找不到该回调所属的个案（流程不存在）")
+        raise ApiError(409, "case_closed", "该回调所属的流程已结束，不能再接收回调")
+    if outcome == Outcome.DELIVERED:
+        await _audit(ctx, request, agency, kind, workflow_id, True, "accepted")
+        return CallbackAck(status="accepted")
+    await _audit(ctx, request, agency, kind, workflow_id, True, "queued")
+    return CallbackAck(status="queued")
 
 
 def _treatment_workflow(case_ref: str) -> str:
@@ -150,7 +136,7 @@ DischargeKey = Depends(_agency_key("hospital", SIGNAL_HOSPITAL_DISCHARGE))
 VoucherKey = Depends(_agency_key("hospital", SIGNAL_SETTLEMENT_VOUCHER))
 _ERRORS = {401: {"description": "agency_unauthorized"}, 404: {"description": "unknown_case"},
            409: {"description": "callback_conflict / case_closed"},
-           503: {"description": "temporal_unavailable"}}
+           503: {"description": "database_unavailable"}}
 
 
 @router.post("/police/dna-results", status_code=202, dependencies=[PoliceKey],

@@ -30,7 +30,7 @@ from api.auth.access import (
 )
 from api.console.forms import CHINA_TZ
 from api.console.session import LoginRequired, Session
-from api.errors import ApiError
+from api.errors import ApiError, database_unavailable, database_unavailable_error
 from domain.enums import Role, Stage, label
 
 log = logging.getLogger("rescue.console")
@@ -190,14 +190,20 @@ class ConsoleRoute(APIRoute):
             except ApiError as exc:
                 response = error_page(request, exc.status, exc.message,
                                       retry=exc.status == 503)
+                response.headers.update(exc.headers or {})
             except RequestValidationError:
                 response = error_page(request, 404, "地址有误，找不到该页面")
             except StarletteHTTPException as exc:
                 response = error_page(request, exc.status_code,
                                       "找不到该页面" if exc.status_code == 404 else str(exc.detail))
-            except Exception:
-                log.exception("console page failed: %s %s", request.method, request.url.path)
-                response = error_page(request, 500, "系统内部错误，已记录。请稍后重试，或联系运维值班。")
+            except Exception as exc:
+                if database_unavailable(exc):  # PostgreSQL down: 503 with a retry hint
+                    db_down = database_unavailable_error()
+                    response = error_page(request, 503, db_down.message, retry=True)
+                    response.headers.update(db_down.headers or {})
+                else:
+                    log.exception("console page failed: %s %s", request.method, request.url.path)
+                    response = error_page(request, 500, "系统内部错误，已记录。请稍后重试，或联系运维值班。")
             for name, value in _HEADERS.items():
                 response.headers.setdefault(name, value)
             return response

@@ -9,13 +9,6 @@ SELECT callback_id, agency, kind, workflow_id, body, received_at, claimed_at, si
 FROM agency_callbacks
 WHERE callback_id = $1;
 
--- name: reclaim_stale_callback
--- Take over a row whose signal never happened and whose claim is older than $2 seconds.
-UPDATE agency_callbacks SET claimed_at = now()
-WHERE callback_id = $1 AND signalled_at IS NULL
-  AND claimed_at < now() - make_interval(secs => $2)
-RETURNING callback_id;
-
 -- name: mark_callback_signalled
 UPDATE agency_callbacks SET signalled_at = now()
 WHERE callback_id = $1;

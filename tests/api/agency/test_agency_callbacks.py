@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,11 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from api.app import create_app
 from api.context import AppContext
+from api.outbox.deliverers import DELIVERERS
+from api.outbox.relay import Relay
+from db.migrate import apply_migrations
 from db.pool import create_pool
+from db.seed import load_demo
 from domain.callbacks import (
     SIGNAL_DNA_RESULT,
     SIGNAL_HOSPITAL_DISCHARGE,
@@ -32,6 +37,7 @@ from domain.callbacks import (
 )
 from rescue.codec import data_converter
 from simulators.police import load_population
+from stack.postgres import drop_database, ensure_database
 from stack.temporal_server import TemporalDevServer, free_port
 from support import Stack
 from workflows.ids import case_workflow_id, treatment_workflow_id
@@ -338,33 +344,104 @@ async def _post_with_temporal(stack: Stack, client: Client, body: dict[str, Any]
         await pool.close()
 
 
-async def test_temporal_never_reached_answers_503(stack: Stack) -> None:
+async def _outbox(stack: Stack, callback_id: str) -> list[asyncpg.Record]:
+    conn = await asyncpg.connect(stack.database_url)
+    try:
+        return await conn.fetch("SELECT * FROM outbox WHERE dedupe_key = $1", callback_id)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def own_db(stack: Stack) -> AsyncIterator[Stack]:
+    """The stack with a database of its own: the session API's relay (which talks to the
+    session's Temporal) must not deliver this test's outbox to the wrong Temporal."""
+    name = f"outage_{uuid.uuid4().hex[:8]}"
+    url = await ensure_database(stack.database_url, name)
+    await apply_migrations(url)
+    await load_demo(url, stack.settings)
+    try:
+        yield replace(stack, database_url=url)
+    finally:
+        await drop_database(stack.database_url, name)
+
+
+async def test_temporal_never_reached_stores_the_callback(own_db: Stack) -> None:
+    """No Temporal at all: the callback is stored and answered 202 queued, not refused."""
     client = await Client.connect(
         f"127.0.0.1:{free_port()}", lazy=True, retry_config=NO_RETRY,
-        data_converter=data_converter([stack.settings.resolved_payload_key()]))
-    body = _dna(await _case(stack))
-    r = await _post_with_temporal(stack, client, body)
-    assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
-    assert await _dedupe_row(stack, body["callback_id"]) is None
+        data_converter=data_converter([own_db.settings.resolved_payload_key()]))
+    body = _dna(await _case(own_db))
+    r = await _post_with_temporal(own_db, client, body)
+    assert (r.status_code, r.json()) == (202, {"status": "queued"})
+    row = await _dedupe_row(own_db, body["callback_id"])
+    assert row is not None and row["signalled_at"] is None
+    [queued] = await _outbox(own_db, body["callback_id"])
+    assert queued["finished_at"] is None and queued["attempts"] == 1
+    assert queued["last_error"]
 
 
-async def test_temporal_gone_forgets_the_callback(stack: Stack, tmp_path: Path) -> None:
-    """Temporal stops under a connected API: 503, and no dedupe row keeps the retry out."""
-    server = TemporalDevServer(port=free_port(), ui_port=None, db_file=None,
+async def test_callbacks_during_a_temporal_outage_arrive_once_afterwards(
+    own_db: Stack, tmp_path: Path
+) -> None:
+    """Temporal stops under a connected API: callbacks are stored (202 queued), repeats are
+    duplicates, and once Temporal is back the relay delivers each exactly once, in order."""
+    port = free_port()
+    server = TemporalDevServer(port=port, ui_port=None, db_file=tmp_path / "temporal.sqlite",
                                log_file=tmp_path / "temporal.log")
+    converter = data_converter([own_db.settings.resolved_payload_key()])
     address = await server.start()
+    client = await Client.connect(address, data_converter=converter)
+    task_queue = f"outage-probe-{uuid.uuid4().hex[:8]}"
+    case_ref = f"{await _case(own_db)}/T1"
     try:
-        client = await Client.connect(
-            address, retry_config=NO_RETRY,
-            data_converter=data_converter([stack.settings.resolved_payload_key()]))
+        async with Worker(client, task_queue=task_queue, workflows=[CallbackProbe],
+                          workflow_runner=UnsandboxedWorkflowRunner()):
+            handle = await client.start_workflow(CallbackProbe.run,
+                                                 id=treatment_workflow_id(case_ref),
+                                                 task_queue=task_queue)
+            await server.stop()
+            voucher = {"callback_id": f"v-{uuid.uuid4().hex}", "case_ref": case_ref,
+                       "admission_no": "ZY1", "voucher_no": f"V-{uuid.uuid4().hex[:8]}",
+                       "items": [{"description": "床位费", "amount_fen": 12000}],
+                       "amount_fen": 12000}
+            discharge = {"callback_id": f"d-{uuid.uuid4().hex}", "case_ref": case_ref,
+                         "admission_no": "ZY1", "discharged_at": datetime.now(UTC).isoformat(),
+                         "outcome": "recovered"}
+            pool = await create_pool(own_db.database_url)
+            try:
+                ctx = AppContext(own_db.settings, pool, client)
+                app = create_app(own_db.settings, context=ctx)
+                hospital = {"X-Agency-Key": own_db.settings.hospital_callback_key}
+                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                             base_url="http://api") as api:
+                    answers = [await api.post(path, json=body, headers=hospital)
+                               for path, body in ((VOUCHERS, voucher), (DISCHARGES, discharge),
+                                                  (VOUCHERS, voucher))]
+                assert [(r.status_code, r.json()["status"]) for r in answers] == [
+                    (202, "queued"), (202, "queued"), (200, "duplicate")]
+                await server.start()  # same port, same SQLite file: the probe is still there
+                relay = Relay(pool, client, DELIVERERS, poll_seconds=0.2)
+                relaying = asyncio.create_task(relay.run())
+                try:
+                    got = await _received(handle, 2, timeout=90)
+                finally:
+                    relaying.cancel()
+            finally:
+                await pool.close()
+            await asyncio.sleep(0.5)
+            assert await handle.query(CallbackProbe.received) == got == [
+                {"kind": SIGNAL_SETTLEMENT_VOUCHER, "callback_id": voucher["callback_id"],
+                 "amount_fen": 12000},
+                {"kind": SIGNAL_HOSPITAL_DISCHARGE, "callback_id": discharge["callback_id"]}]
+            # The voucher failed while Temporal was down; the discharge waited behind it.
+            for body, attempts in ((voucher, 2), (discharge, 1)):
+                [row] = await _outbox(own_db, body["callback_id"])
+                assert row["outcome"] == "delivered" and row["attempts"] >= attempts
+                assert (await _dedupe_row(own_db, body["callback_id"]))["signalled_at"]
+            await handle.terminate()
     finally:
         await server.stop()
-    body = _dna(await _case(stack))
-    r = await _post_with_temporal(stack, client, body)
-    assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
-    assert await _dedupe_row(stack, body["callback_id"]) is None
-    detail = [row[3] for row in await _audit(stack, case_workflow_id(body["case_number"]))]
-    assert detail == ["temporal_unavailable"]
 
 
 async def test_a_dna_result_counts_only_for_a_sample_the_case_sent(

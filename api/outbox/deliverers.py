@@ -1,0 +1,16 @@
+"""The relay's deliverers, by outbox kind."""
+
+from __future__ import annotations
+
+from api.agency import delivery
+from api.context import AppContext
+from api.outbox.relay import Deliverer, Relay
+
+DELIVERERS: dict[str, Deliverer] = {
+    delivery.KIND: delivery.deliver_signal,
+}
+
+
+def relay_of(ctx: AppContext) -> Relay:
+    """The process's relay, or one for this context (a context built by hand, in tests)."""
+    return ctx.relay or Relay(ctx.pool, ctx.temporal, DELIVERERS)
