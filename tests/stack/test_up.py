@@ -8,9 +8,11 @@ import json
 import os
 import signal
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
+import psutil
 import pytest
 import stack_stubs
 from temporalio.client import Client
@@ -95,12 +97,54 @@ async def test_up_stop_and_up_again_keeps_everything(tmp_path: Path, stub_childr
     await stack_stubs.until_ready(console, run)
     client = await Client.connect(f"127.0.0.1:{settings.temporal_port}")
     assert (await client.get_workflow_handle(workflow_id).describe()).status is not None
-    # A child dying ends the run with a non-zero code and everything stopped.
-    os.kill(json.loads(stub_children.read_text())["pid"], signal.SIGKILL)
-    assert await asyncio.wait_for(run, 60) == 1
-    assert "worker exited unexpectedly" in console.getvalue()
+    # A second run on the same data directory says clearly that the system runs already.
+    second = io.StringIO()
+    assert await up.run_up(settings, bootstrap=_counting_bootstrap, stop=asyncio.Event(),
+                           console=second) == 1
+    assert "the system is already running" in second.getvalue()
+    assert f"kill {os.getpid()}" in second.getvalue()
+    # A crashed child is started again; the run goes on.
+    first_pid = json.loads(stub_children.read_text())["pid"]
+    os.kill(first_pid, signal.SIGKILL)
+    restarted = await _until(lambda: json.loads(stub_children.read_text())["pid"] != first_pid
+                             and stub_children.read_text())
+    assert not run.done()
+    assert "worker 意外退出 / exited unexpectedly with code -9" in console.getvalue()
+    assert "worker 已重启 / restarted" in console.getvalue()
+    # Temporal and PostgreSQL killed: each is noticed, started again on its data.
+    record = json.loads((data_dir / "run.json").read_text())
+    os.killpg(record["children"]["temporal"][0], signal.SIGKILL)
+    pg_pid = int((data_dir / "pg" / "postmaster.pid").read_text().split()[0])
+    os.kill(pg_pid, signal.SIGKILL)
+    await _until(lambda: console.getvalue().count("已恢复 / is back") >= 2, timeout=90)
+    assert "Temporal 已停止 / is down" in console.getvalue()
+    assert "PostgreSQL 已停止 / is down" in console.getvalue()
+    client = await Client.connect(f"127.0.0.1:{settings.temporal_port}")
+    assert (await client.get_workflow_handle(workflow_id).describe()).status is not None
+    await _counting_bootstrap(env["RESCUE_DATABASE_URL"])  # the same URL reaches it again
+    # Ctrl-C stops everything, the restarted ones included.
+    new_temporal = json.loads((data_dir / "run.json").read_text())["children"]["temporal"][0]
+    stop.set()
+    assert await asyncio.wait_for(run, 60) == 0
+    for pid in (json.loads(str(restarted))["pid"], new_temporal):
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie"
     assert not (data_dir / "pg" / "postmaster.pid").exists()
-    assert await _starts(data_dir) == 2
+    assert await _starts(data_dir) == 3
+
+
+async def _until(check: Callable[[], object], timeout: float = 30) -> object:
+    """Poll ``check`` until it returns something true; return that."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            result = check()
+        except (OSError, ValueError):  # a file being rewritten
+            result = None
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.1)
 
 
 async def test_failed_start_unwinds(tmp_path: Path, stub_children: Path) -> None:
