@@ -1,4 +1,5 @@
-"""The ``rescue`` command: ``up`` (the whole system), ``demo``, ``worker``, ``api``, ``migrate``."""
+"""The ``rescue`` command: ``up`` (the whole system), ``demo``, ``worker``, ``api``, ``migrate``,
+``backup`` and ``restore``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import os
 import sys
 
-from rescue.settings import load_settings
+from rescue.settings import Settings, load_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,6 +25,11 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply migrations and load the demo network")
     set_password = sub.add_parser("set-password", help="set a user's password (policy applies)")
     set_password.add_argument("username")
+    backup = sub.add_parser("backup", help="back up PostgreSQL, the Temporal data and the keys")
+    backup.add_argument("target", nargs="?",
+                        help="new directory (default <data dir>/backups/<time>)")
+    restore = sub.add_parser("restore", help="restore a backup into a fresh data directory")
+    restore.add_argument("source", help="a directory written by `rescue backup`")
     args = parser.parse_args(argv)
     settings = load_settings()
 
@@ -48,6 +54,8 @@ def main(argv: list[str] | None = None) -> None:
         from rescue.set_password import set_password_command
 
         status = set_password_command(settings, args.username)
+    elif args.command in ("backup", "restore"):
+        status = _backup_or_restore(settings, args)
     elif args.command == "api":
         from api.__main__ import main as api_main
 
@@ -71,6 +79,30 @@ def main(argv: list[str] | None = None) -> None:
     sys.stderr.flush()
     # A process that ran Temporal clients may abort at interpreter exit (SDK issue).
     os._exit(status)
+
+
+def _backup_or_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """``rescue backup [TARGET]`` / ``rescue restore SOURCE``: print what was done."""
+    import json
+    from datetime import datetime
+    from pathlib import Path
+
+    from stack.backup import RestoreRefused, backup, restore
+
+    try:
+        if args.command == "backup":
+            target = Path(args.target) if args.target else (
+                settings.data_dir / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S"))
+            manifest = asyncio.run(backup(settings, target))
+            print(f"备份完成 / backup written to {target.resolve()}")
+        else:
+            manifest = asyncio.run(restore(settings, Path(args.source)))
+            print(f"恢复完成 / restored into {settings.data_dir.resolve()}")
+    except (RestoreRefused, FileNotFoundError, FileExistsError, RuntimeError) as err:
+        print(f"失败 / failed: {err}", file=sys.stderr)
+        return 1
+    print(json.dumps(manifest, ensure_ascii=False, indent=2))
+    return 0
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ class RunningStack:
     client: Client
     database_url: str
     api_url: str
+    data_dir: Path | None = None
 
 
 async def serve(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
@@ -53,8 +54,10 @@ async def serve(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]
 @contextlib.asynccontextmanager
 async def running_stack(*, external_database_url: str | None = None,
                         external_temporal_address: str | None = None,
+                        temporal_db_file: bool = False,
                         **overrides: Any) -> AsyncIterator[RunningStack]:
-    """Start everything, yield its handles, stop everything (data is thrown away)."""
+    """Start everything, yield its handles, stop everything (data is thrown away).
+    ``temporal_db_file``: the dev server keeps its state in ``<data_dir>/temporal.sqlite``."""
     # Not under a private tmp dir: embedded PostgreSQL runs as its own system user.
     data_dir = Path(tempfile.mkdtemp(prefix="rescue-run-"))
     async with contextlib.AsyncExitStack() as stack:
@@ -70,8 +73,9 @@ async def running_stack(*, external_database_url: str | None = None,
             database_url = await ensure_database(admin, "rescue")
         temporal_address = external_temporal_address
         if not temporal_address:
-            server = TemporalDevServer(port=free_port(), ui_port=None, db_file=None,
-                                       log_file=data_dir / "temporal.log")
+            server = TemporalDevServer(
+                port=free_port(), ui_port=None, log_file=data_dir / "temporal.log",
+                db_file=data_dir / "temporal.sqlite" if temporal_db_file else None)
             temporal_address = await server.start()
             stack.push_async_callback(server.stop)
 
@@ -100,7 +104,7 @@ async def running_stack(*, external_database_url: str | None = None,
         servers.append(await serve(create_app(settings), api_port))
         try:
             yield RunningStack(settings=settings, client=client, database_url=database_url,
-                               api_url=f"http://127.0.0.1:{api_port}")
+                               api_url=f"http://127.0.0.1:{api_port}", data_dir=data_dir)
         finally:
             for server_, task in reversed(servers):
                 server_.should_exit = True
