@@ -37,7 +37,8 @@ class ApiError(Exception):
 DATABASE_RETRY_AFTER_SECONDS = 5
 DATABASE_UNAVAILABLE = "数据库暂时无法访问，系统正在恢复。请稍后重试，已提交的内容不会丢失。"
 _DB_DOWN_TYPES = (OSError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
-                  asyncpg.InterfaceError, asyncpg.TooManyConnectionsError)
+                  asyncpg.InterfaceError, asyncpg.TooManyConnectionsError,
+                  asyncpg.InternalClientError)
 _last_db_warning = 0.0
 
 
@@ -45,7 +46,8 @@ def database_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` says PostgreSQL cannot be reached now (down, restarting, connection
     lost), as opposed to a bug. An OS error counts only when asyncpg raised it."""
     if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.OperatorInterventionError
-                  | asyncpg.TooManyConnectionsError | asyncpg.InterfaceError):
+                  | asyncpg.TooManyConnectionsError | asyncpg.InterfaceError
+                  | asyncpg.InternalClientError):  # the last: a connection lost mid-operation
         return True
     if isinstance(exc, OSError):  # refused, socket gone, timed out: only from asyncpg's frames
         return any(frame.f_globals.get("__name__", "").startswith("asyncpg")

@@ -28,6 +28,20 @@ class _CaseFields(logging.Filter):
         return True
 
 
+class _OneLine(logging.Filter):
+    """A dependency's expected outage warning (asyncpg restoring its pool while PostgreSQL is
+    down) as one line naming the error, instead of a traceback every few seconds."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.levelno < logging.ERROR:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def setup_logging(settings: Settings, process: str, *, level: int = logging.INFO) -> None:
     """Configure the root logger of a process (``api``, ``worker``) once, at start-up."""
     handler = logging.StreamHandler(sys.stdout)
@@ -43,3 +57,6 @@ def setup_logging(settings: Settings, process: str, *, level: int = logging.INFO
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    pool_log = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(f, _OneLine) for f in pool_log.filters):
+        pool_log.addFilter(_OneLine())

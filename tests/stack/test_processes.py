@@ -140,3 +140,23 @@ async def test_a_watched_service_is_revived(tmp_path: Path) -> None:
     assert "Thing 已停止 / is down" in text
     assert "Thing 未能启动 / did not start: RuntimeError: socket still in use" in text
     assert "Thing 已恢复 / is back" in text and state["revived"] == 1
+
+
+def test_outage_warnings_of_the_pool_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from rescue.logs import setup_logging
+    from rescue.settings import Settings
+
+    setup_logging(Settings(), "api")
+    try:
+        raise ConnectionRefusedError(111, "Connect call failed")
+    except ConnectionRefusedError:
+        logging.getLogger("asyncpg.pool").warning("Failed to restore the pool connection floor; "
+                                                  "retrying", exc_info=True)
+    logging.getLogger("rescue.outbox").info("delivered", extra={"workflow_id": "rescue-case:JZ1"})
+    out = capsys.readouterr().out
+    assert "Traceback" not in out
+    assert "retrying (ConnectionRefusedError)" in out
+    assert "delivered workflow_id=rescue-case:JZ1" in out
+    logging.getLogger().handlers.clear()

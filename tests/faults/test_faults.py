@@ -1,0 +1,212 @@
+"""Bounded fault tests on the system as ``scripts/run`` runs it: a worker SIGKILLed in the
+middle of an agency call, Temporal killed with cases in flight, PostgreSQL killed under load,
+and callbacks sent while Temporal cannot be reached. Each prints its figures."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+import uuid
+
+import asyncpg
+import httpx
+from fault_system import System
+
+from support import login, new_report, registration, voucher, wait_for_task
+from workflows.ids import case_workflow_id
+
+
+async def _database_url(system: System) -> str:
+    from stack.backup import _running_url
+
+    url = _running_url(system.data_dir / "pg")
+    assert url is not None
+    return url
+
+
+async def _open(api: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    r = await api.post("/api/v1/cases", json=new_report(), headers=headers)
+    assert r.status_code == 201, r.text
+    return str(r.json()["case_id"])
+
+
+async def _running(api: httpx.AsyncClient, headers: dict[str, str], case_id: str) -> dict:
+    """The case from its workflow, once it has opened a task (the inbox may list others first)."""
+    for _ in range(600):
+        r = await api.get(f"/api/v1/cases/{case_id}", headers=headers)
+        if r.status_code == 200 and r.json()["source"] == "workflow" and r.json()["open_tasks"]:
+            return dict(r.json())
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"case {case_id} has no open task from its workflow")
+
+
+async def _register(api: httpx.AsyncClient, headers: dict[str, str], case_id: str) -> None:
+    task = await wait_for_task(api, headers, case_id, "registration", timeout=120)
+    r = await api.post(f"/api/v1/tasks/{task['task_id']}/complete",
+                       json={"payload": registration()}, headers=headers)
+    assert r.status_code == 200, r.text
+
+
+async def test_worker_killed_in_the_middle_of_a_ticket_exchange(system: System) -> None:
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=60, trust_env=False) as api:
+        caseworker, transport = await login(api, "caseworker"), await login(api, "transport")
+        case_id = await _open(api, caseworker)
+        await _register(api, caseworker, case_id)
+        task = await wait_for_task(api, caseworker, case_id, "ticket_voucher", timeout=60)
+        sim = system.settings.transport_url
+        await api.put(f"{sim}/admin/faults", headers=system.sim_admin(),
+                      json={"latency_ms": 3000})  # the exchange is in flight for 3 s
+        completing = asyncio.create_task(api.post(
+            f"/api/v1/tasks/{task['task_id']}/complete", json={"payload": voucher()},
+            headers=caseworker))
+        await asyncio.sleep(1.5)
+        old = system.pid("worker")
+        os.kill(old, signal.SIGKILL)
+        killed = time.monotonic()
+        await api.put(f"{sim}/admin/faults", headers=system.sim_admin(), json={"latency_ms": 0})
+        answer = await completing
+        boarding = await wait_for_task(api, transport, case_id, "boarding_confirmation",
+                                       timeout=120)
+        seconds = time.monotonic() - killed
+        tickets = (await api.get(f"{sim}/tickets", headers={
+            "X-Api-Key": system.settings.agency_api_key})).json()
+        number = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()[
+            "case_number"]
+        mine = [t for t in tickets if t["voucher_number"].startswith(f"HP{number}")]
+        print(f"\nworker SIGKILLed mid exchange: restarted as pid {system.pid('worker')}, "
+              f"boarding task {seconds:.1f} s after the kill; completion answered "
+              f"{answer.status_code}; tickets issued for the voucher: {len(mine)}")
+        assert system.pid("worker") != old
+        assert len(mine) == 1 and boarding["context"]["ticket"] == mine[0]["ticket_number"]
+        assert answer.status_code in (200, 503), answer.text
+
+
+async def test_temporal_killed_and_healed_with_cases_in_flight(system: System) -> None:
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=60, trust_env=False) as api:
+        caseworker = await login(api, "caseworker")
+        cases = [await _open(api, caseworker) for _ in range(8)]
+        for case_id in cases:  # every case waits for its registration task
+            await wait_for_task(api, caseworker, case_id, "registration", timeout=60)
+        os.killpg(system.pid("temporal"), signal.SIGKILL)
+        killed = time.monotonic()
+        healed = await system.healthy()
+        for case_id in cases:
+            await _register(api, caseworker, case_id)
+        for case_id in cases:
+            await wait_for_task(api, caseworker, case_id, "ticket_voucher", timeout=120)
+        print(f"\nTemporal SIGKILLed with {len(cases)} cases in flight: healthy again after "
+              f"{healed:.1f} s; all {len(cases)} moved on to the voucher "
+              f"{time.monotonic() - killed:.1f} s after the kill; none lost")
+        assert "Temporal 已恢复 / is back" in system.console.getvalue()
+
+
+async def test_postgres_killed_under_load_answers_503_then_catches_up(system: System) -> None:
+    log = system.data_dir / "logs" / "api.log"
+    log_start = log.stat().st_size
+    statuses: dict[int, int] = {}
+    errors: list[str] = []
+    reports: dict[str, int] = {}  # report id -> last status
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=30, trust_env=False) as api:
+        caseworker = await login(api, "caseworker")
+        stop = asyncio.Event()
+
+        async def load(n: int) -> None:
+            while not stop.is_set():
+                report = new_report(report_id=f"load-{n}-{uuid.uuid4().hex[:8]}")
+                try:
+                    r = await api.post("/api/v1/cases", json=report, headers=caseworker)
+                    reports[report["report_id"]] = r.status_code
+                    statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                    r = await api.get("/api/v1/cases?limit=5", headers=caseworker)
+                    statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                    if r.status_code == 503:
+                        assert r.json()["code"] == "database_unavailable"
+                        assert r.headers["retry-after"]
+                except httpx.HTTPError as err:  # no answer at all: counted apart
+                    errors.append(type(err).__name__)
+                await asyncio.sleep(0.05)
+
+        loaders = [asyncio.create_task(load(n)) for n in range(3)]
+        await asyncio.sleep(3)
+        os.kill(system.postmaster_pid(), signal.SIGKILL)
+        killed = time.monotonic()
+        for _ in range(600):
+            if "PostgreSQL 已恢复 / is back" in system.console.getvalue():
+                break
+            await asyncio.sleep(0.1)
+        back = time.monotonic() - killed
+        await asyncio.sleep(3)
+        stop.set()
+        await asyncio.gather(*loaders)
+        healthy = await system.healthy()
+        # Catch-up: a report answered 503 is sent again with its id; it opens one case.
+        refused = [rid for rid, status in reports.items() if status != 201]
+        for rid in refused:
+            r = await api.post("/api/v1/cases", json=new_report(report_id=rid), headers=caseworker)
+            assert r.status_code in (200, 201), r.text
+    conn = await asyncpg.connect(await _database_url(system))
+    try:
+        rows = await conn.fetch("SELECT report_id, case_id, case_number FROM case_reports "
+                                "WHERE report_id = ANY($1::text[])", list(reports))
+    finally:
+        await conn.close()
+    print(f"\nPostgreSQL SIGKILLed under load: back after {back:.1f} s, healthy "
+          f"{healthy:.1f} s later; answers by status {dict(sorted(statuses.items()))}; "
+          f"{len(reports)} reports, {len(refused)} sent again after the outage, "
+          f"{len(rows)} cases; requests without an answer: {errors}")
+    assert statuses.get(503, 0) > 0 and statuses.get(500, 0) == 0 and not errors
+    assert len(rows) == len(reports)  # one case per report, none twice (report id is unique)
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=30, trust_env=False) as api:
+        caseworker = await login(api, "caseworker")
+        for row in rows:  # their workflows run: a registration task each
+            case = await _running(api, caseworker, str(row["case_id"]))
+            assert [t["kind"] for t in case["open_tasks"]] == ["registration"]
+    new_lines = log.read_bytes()[log_start:].decode(errors="replace")
+    assert "Traceback" not in new_lines
+
+
+async def test_callbacks_while_temporal_is_unreachable_arrive_once(system: System) -> None:
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=60, trust_env=False) as api:
+        caseworker = await login(api, "caseworker")
+        case_id = await _open(api, caseworker)
+        number = (await _running(api, caseworker, case_id))["case_number"]
+        police = {"X-Agency-Key": system.settings.police_callback_key}
+        bodies = [{"callback_id": f"dna-{uuid.uuid4().hex}", "case_number": number,
+                   "sample_id": f"S-{i}", "matched": False, "record": None,
+                   "compared_at": "2026-11-30T08:00:00+08:00"} for i in range(3)]
+        temporal = system.pid("temporal")
+        os.killpg(temporal, signal.SIGSTOP)  # frozen: alive to the supervisor, deaf to all
+        try:
+            answers = []
+            for body in bodies + bodies:  # each twice
+                answers.append(await api.post("/api/v1/agency/police/dna-results",
+                                              json=body, headers=police))
+            await asyncio.sleep(5)
+        finally:
+            os.killpg(temporal, signal.SIGCONT)
+        resumed = time.monotonic()
+        assert [(r.status_code, r.json()["status"]) for r in answers] == (
+            [(202, "queued")] * 3 + [(200, "duplicate")] * 3)
+        for _ in range(600):
+            case = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()
+            got = [e for e in case["timeline"] if e["kind"] == "dna_no_match"]
+            if len(got) >= 3 and case["source"] == "workflow":
+                break
+            await asyncio.sleep(0.2)
+        seconds = time.monotonic() - resumed
+        await asyncio.sleep(2)
+        case = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()
+        got = [e for e in case["timeline"] if e["kind"] == "dna_no_match"]
+        print(f"\n3 callbacks (each sent twice) while Temporal was unreachable: answered 202 "
+              f"queued / 200 duplicate; all delivered {seconds:.1f} s after it came back; "
+              f"timeline entries {len(got)}")
+        assert len(got) == 3
+    conn = await asyncpg.connect(await _database_url(system))
+    try:
+        outcomes = await conn.fetch("SELECT outcome, attempts FROM outbox WHERE workflow_id = $1",
+                                    case_workflow_id(number))
+    finally:
+        await conn.close()
+    assert [r["outcome"] for r in outcomes] == ["delivered"] * 3
