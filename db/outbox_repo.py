@@ -40,6 +40,14 @@ async def add(conn: asyncpg.Connection, *, workflow_id: str, kind: str, name: st
                                    dedupe_key))
 
 
+async def add_once(conn: asyncpg.Connection, *, workflow_id: str, kind: str, name: str,
+                   payload: dict[str, Any], dedupe_key: str | None) -> int | None:
+    """Store a message unless one of this kind is pending for the workflow (None then)."""
+    value = await conn.fetchval(sql("insert_outbox_once"), workflow_id, kind, name, payload,
+                                dedupe_key)
+    return int(value) if value is not None else None
+
+
 async def lock_due(conn: asyncpg.Connection, *, limit: int,
                    workflow_id: str | None = None) -> list[OutboxItem]:
     """Lock up to ``limit`` due rows, the first pending of each workflow (inside a transaction)."""

@@ -24,10 +24,14 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 async def create_case(ctx: Ctx, user: CurrentUser, body: CreateCaseRequest, request: Request,
                       response: Response) -> CreateCaseResponse:
     """Open a case from a discovery report and start its workflow; the same report id
-    returns the same case (200 instead of 201)."""
+    returns the same case (200 instead of 201). With Temporal out of reach the report is
+    recorded and its workflow started later by the outbox relay (202, ``workflow_started``
+    false)."""
     result = await service.open_case(ctx, user, body, client_address(request))
     if not result.created:
         response.status_code = 200
+    elif not result.workflow_started:
+        response.status_code = 202
     return result
 
 

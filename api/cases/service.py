@@ -9,13 +9,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 from temporalio.client import WorkflowHandle
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api.audit.trail import audit, deny_unless
@@ -32,6 +25,7 @@ from api.auth.access import (
 from api.cases.access import load_case_for
 from api.cases.lists import CaseFilter, CaseList, CaseSummary
 from api.cases.lists import list_cases as _list_cases
+from api.cases.starter import START_TIMEOUT_SECONDS, queue_case_start, start_case_workflow
 from api.context import AppContext
 from api.errors import ApiError
 from api.operator.history import readable_history
@@ -46,7 +40,6 @@ from domain.person import PersonSummary
 from domain.policy import Policy, policy_named, with_overrides
 from domain.report import DiscoveryReport
 from domain.tasks import Actor, Assignee, CaseTask
-from workflows import search_attributes as sa
 from workflows.ids import case_workflow_id
 from workflows.rescue_case import RescueCaseWorkflow
 
@@ -67,6 +60,9 @@ class CreateCaseResponse(BaseModel):
     workflow_id: str
     created: bool
     """False when this report id had already opened the case."""
+    workflow_started: bool = True
+    """False: the report is recorded, its workflow starts as soon as the process service is
+    back (202); the case's page says so until then."""
 
 
 class CaseView(BaseModel):
@@ -181,24 +177,22 @@ async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
                           display_name=user.display_name),
         policy=policy,
     )
+    started = True
     try:
-        await ctx.temporal.start_workflow(
-            RescueCaseWorkflow.run, inp, id=record.workflow_id, task_queue=ctx.settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            search_attributes=TypedSearchAttributes([
-                SearchAttributePair(sa.STAGE, Stage.ADMISSION.value),
-                SearchAttributePair(sa.NODE, record.station_node_id),
-                SearchAttributePair(sa.OVERDUE, False)]),
-        )
-    except WorkflowAlreadyStartedError:
-        pass  # the case ran and closed already: the report still maps to it
-    except RPCError as exc:
-        raise ApiError(503, "temporal_unavailable",
-                       "流程服务暂时不可用，请稍后用同一报告编号重试（不会重复建案）",
-                       {"reason": exc.message}) from None
+        async with asyncio.timeout(START_TIMEOUT_SECONDS):
+            await start_case_workflow(ctx.temporal, task_queue=ctx.settings.task_queue,
+                                      workflow_id=record.workflow_id, inp=inp)
+    except (RPCError, TimeoutError, RuntimeError):
+        # Temporal cannot take it now: the report is recorded; the relay starts the workflow
+        # when Temporal is back (a repeat of the report queues nothing twice).
+        async with ctx.pool.acquire() as conn:
+            await queue_case_start(conn, task_queue=ctx.settings.task_queue,
+                                   workflow_id=record.workflow_id, inp=inp,
+                                   report_id=body.report_id)
+        started = False
     return CreateCaseResponse(case_id=str(record.case_id), case_number=record.case_number,
-                              workflow_id=record.workflow_id, created=created)
+                              workflow_id=record.workflow_id, created=created,
+                              workflow_started=started)
 
 
 def _policy_for(ctx: AppContext, requested: str | None, overrides: dict[str, Any] | None) -> Policy:
@@ -251,6 +245,11 @@ def _task(r: TaskRecord) -> CaseTask:
                     opened_at=r.opened_at, deadline=r.deadline, overdue=r.overdue, context=r.context)
 
 
+READ_FALLBACK_SECONDS = 2.0
+"""A case's workflow that does not answer its state query within this (Temporal or the worker
+down) is read from the read model instead, open tasks included (``source: read_model``)."""
+
+
 async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case_id: Any,
                        record: Any | None = None) -> CaseView:
     """The case as it is now, whole: its workflow's current state (query) with the open tasks
@@ -268,9 +267,9 @@ async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case
     children_tasks = [_task(r) for r in recorded_tasks if r.workflow_id and r.workflow_id != workflow_id]
     handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
     try:
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(READ_FALLBACK_SECONDS):
             state = await handle.query(RescueCaseWorkflow.state)
-    except (RPCError, TimeoutError):
+    except (RPCError, TimeoutError, RuntimeError):  # RuntimeError: the client cannot connect
         if record is None:
             raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新") from None
         state = CaseState(

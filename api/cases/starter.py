@@ -51,13 +51,14 @@ async def start_case_workflow(client: Client, *, task_queue: str, workflow_id: s
 
 
 async def queue_case_start(conn: asyncpg.Connection, *, task_queue: str, workflow_id: str,
-                           inp: RescueCaseInput, report_id: str) -> int:
-    """Store the start for the relay (the report itself is already recorded)."""
-    return await outbox_repo.add(conn, workflow_id=workflow_id, kind=KIND,
-                                 name="RescueCaseWorkflow",
-                                 payload={"task_queue": task_queue,
-                                          "input": inp.model_dump(mode="json")},
-                                 dedupe_key=report_id)
+                           inp: RescueCaseInput, report_id: str) -> int | None:
+    """Store the start for the relay (the report itself is already recorded), unless one
+    is already waiting; returns the outbox row's id (None: one was waiting)."""
+    return await outbox_repo.add_once(conn, workflow_id=workflow_id, kind=KIND,
+                                      name="RescueCaseWorkflow",
+                                      payload={"task_queue": task_queue,
+                                               "input": inp.model_dump(mode="json")},
+                                      dedupe_key=report_id)
 
 
 async def deliver_case_start(client: Client, conn: asyncpg.Connection, item: OutboxItem) -> Outcome:

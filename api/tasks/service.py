@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -133,10 +135,12 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
     try:
         async with asyncio.timeout(30):
             # The update answers small (stage and version); the case is read afresh below,
-            # the case workflow's state even for a treatment's or follow-up's task.
+            # the case workflow's state even for a treatment's or follow-up's task. Its id is
+            # the submission's: the same completion sent again is the same update, done once.
             await handle.execute_update(
                 RescueCaseWorkflow.complete_task,
                 CompleteTaskInput(task_id=str(task.task_id), actor=actor, payload=payload),
+                id=_update_id(task, user, payload),
             )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
@@ -148,8 +152,42 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise ApiError(409, "case_closed", "该个案流程已结束，任务不能再办理") from None
-        raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试") from None
-    except TimeoutError:
-        raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新查看任务是否已办结") from None
+        await _check_lost_answer(ctx, user, task)  # Temporal's error may hide a done update
+    except (TimeoutError, RuntimeError):  # RuntimeError: the client cannot (re)connect
+        await _check_lost_answer(ctx, user, task)
     return CompleteTaskResponse(task_id=str(task.task_id),
                                 case=await current_view(ctx, user, case_wf, task.case_id))
+
+
+def _update_id(task: TaskRecord, user: UserRecord, payload: dict[str, Any]) -> str:
+    """One id per submission (task, person, content): a resent completion is deduplicated by
+    Temporal, a corrected one is new."""
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False,
+                                       default=str).encode()).hexdigest()[:16]
+    return f"complete-task:{task.task_id}:{user.user_id}:{digest}"
+
+
+LOST_ANSWER_WAIT_SECONDS = 3.0
+"""How long a completion whose answer was lost watches the read model before saying so."""
+
+
+async def _check_lost_answer(ctx: AppContext, user: UserRecord, task: TaskRecord) -> None:
+    """Temporal answered an error (or nothing) although the update may have been applied:
+    look at the task in the read model. Done by this user: return (the caller answers 200).
+    Done by someone else or withdrawn: 409. Still open: 503, "may be done, refresh"."""
+    deadline = asyncio.get_running_loop().time() + LOST_ANSWER_WAIT_SECONDS
+    while True:
+        async with ctx.pool.acquire() as conn:
+            now = await get_task(conn, task_id=task.task_id)
+        if now is not None and now.status == TaskStatus.DONE:
+            if now.completed_by == user.username:
+                return
+            raise ApiError(409, "task_already_done", "该任务已由他人办结")
+        if now is None or now.status == TaskStatus.CANCELLED:
+            raise ApiError(409, "task_cancelled", "该任务已撤销（个案已结束或已转入其他环节），无需办理")
+        if asyncio.get_running_loop().time() >= deadline:
+            raise ApiError(503, "completion_unknown",
+                           "流程服务暂时无法确认办理结果：可能已办理，请稍后刷新查看。"
+                           "若仍显示待办，原样重新提交不会重复办理。",
+                           headers={"Retry-After": "5"})
+        await asyncio.sleep(0.25)

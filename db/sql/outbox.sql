@@ -3,6 +3,14 @@ INSERT INTO outbox (workflow_id, kind, name, payload, dedupe_key)
 VALUES ($1, $2, $3, $4, $5)
 RETURNING outbox_id;
 
+-- name: insert_outbox_once
+-- Two repeats of a report racing here may both insert; the start is idempotent anyway.
+INSERT INTO outbox (workflow_id, kind, name, payload, dedupe_key)
+SELECT $1::text, $2::text, $3::text, $4::jsonb, $5::text
+WHERE NOT EXISTS (SELECT 1 FROM outbox
+                  WHERE workflow_id = $1::text AND kind = $2::text AND finished_at IS NULL)
+RETURNING outbox_id;
+
 -- name: lock_due_outbox
 -- The oldest pending row of each workflow that is due, unless another relay holds it; a row
 -- with an earlier pending row of the same workflow waits (delivery in order per case).

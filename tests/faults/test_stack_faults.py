@@ -167,46 +167,92 @@ async def test_postgres_killed_under_load_answers_503_then_catches_up(system: Sy
     assert "Traceback" not in new_lines
 
 
-async def test_callbacks_while_temporal_is_unreachable_arrive_once(system: System) -> None:
-    async with httpx.AsyncClient(base_url=system.api_url, timeout=60, trust_env=False) as api:
+async def _sample_sent(system: System, case_id: str) -> None:
+    """Precondition of a DNA result: the case sent a sample (recorded as before sample ids)."""
+    conn = await asyncpg.connect(await _database_url(system))
+    try:
+        await conn.execute(
+            "INSERT INTO case_events (event_id, case_id, occurred_at, kind, summary, data)"
+            " VALUES ($1, $2, now(), 'dna_submitted', '样本已录入', '{}'::jsonb)",
+            uuid.uuid4(), uuid.UUID(case_id))
+    finally:
+        await conn.close()
+
+
+async def test_temporal_unreachable_reports_reads_completions_and_callbacks(
+    system: System,
+) -> None:
+    """Temporal frozen (SIGSTOP: alive to the supervisor, deaf to everyone) for about 40 s:
+    a case is read from the read model with its open tasks, a report is recorded and its
+    workflow started afterwards, a completion says it may be done and a resend does it once,
+    callbacks are stored and delivered afterwards, each once."""
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=90, trust_env=False) as api:
         caseworker = await login(api, "caseworker")
         case_id = await _open(api, caseworker)
-        number = (await _running(api, caseworker, case_id))["case_number"]
+        case = await _running(api, caseworker, case_id)
+        number, [task] = case["case_number"], case["open_tasks"]
+        await _sample_sent(system, case_id)
         police = {"X-Agency-Key": system.settings.police_callback_key}
         bodies = [{"callback_id": f"dna-{uuid.uuid4().hex}", "case_number": number,
                    "sample_id": f"S-{i}", "matched": False, "record": None,
                    "compared_at": "2026-11-30T08:00:00+08:00"} for i in range(3)]
         temporal = system.pid("temporal")
-        os.killpg(temporal, signal.SIGSTOP)  # frozen: alive to the supervisor, deaf to all
+        os.killpg(temporal, signal.SIGSTOP)
         try:
+            completing = asyncio.create_task(api.post(
+                f"/api/v1/tasks/{task['task_id']}/complete",
+                json={"payload": registration()}, headers=caseworker))
+            started = time.monotonic()
+            read = await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)
+            read_seconds = time.monotonic() - started
+            report = await api.post("/api/v1/cases", json=new_report(), headers=caseworker)
             answers = []
             for body in bodies + bodies:  # each twice
                 answers.append(await api.post("/api/v1/agency/police/dna-results",
                                               json=body, headers=police))
-            await asyncio.sleep(5)
+            completion = await completing
         finally:
             os.killpg(temporal, signal.SIGCONT)
         resumed = time.monotonic()
+        assert read.status_code == 200 and read.json()["source"] == "read_model"
+        assert [t["kind"] for t in read.json()["open_tasks"]] == ["registration"]
+        assert (report.status_code, report.json()["workflow_started"]) == (202, False)
         assert [(r.status_code, r.json()["status"]) for r in answers] == (
             [(202, "queued")] * 3 + [(200, "duplicate")] * 3)
+        assert (completion.status_code, completion.json()["code"]) == (503, "completion_unknown")
+        assert "可能已办理" in completion.json()["message"]
+        # Back: the report's workflow starts, the callbacks arrive, a resend completes once.
+        queued_case = await _running(api, caseworker, report.json()["case_id"])
+        resend = await api.post(f"/api/v1/tasks/{task['task_id']}/complete",
+                                json={"payload": registration()}, headers=caseworker)
+        assert resend.status_code in (200, 409), resend.text
         for _ in range(600):
             case = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()
             got = [e for e in case["timeline"] if e["kind"] == "dna_no_match"]
-            if len(got) >= 3 and case["source"] == "workflow":
+            if len(got) >= 3 and case["source"] == "workflow" and case["stage"] != "admission":
                 break
             await asyncio.sleep(0.2)
         seconds = time.monotonic() - resumed
         await asyncio.sleep(2)
         case = (await api.get(f"/api/v1/cases/{case_id}", headers=caseworker)).json()
         got = [e for e in case["timeline"] if e["kind"] == "dna_no_match"]
-        print(f"\n3 callbacks (each sent twice) while Temporal was unreachable: answered 202 "
-              f"queued / 200 duplicate; all delivered {seconds:.1f} s after it came back; "
-              f"timeline entries {len(got)}")
+        print(f"\nTemporal frozen {resumed - started:.0f} s: a case read from the read model in "
+              f"{read_seconds:.1f} s with its open task; a report answered 202 and its workflow "
+              f"ran after (registration task: {queued_case['open_tasks'][0]['kind']}); the "
+              f"completion answered 503 completion_unknown, the resend {resend.status_code}; "
+              f"3 callbacks (each sent twice) answered 202 queued / 200 duplicate and were all "
+              f"delivered {seconds:.1f} s after Temporal came back: {len(got)} timeline entries")
         assert len(got) == 3
+        assert case["stage"] == "return_home"
+        assert [t["kind"] for t in case["open_tasks"]] == ["ticket_voucher"]
     conn = await asyncpg.connect(await _database_url(system))
     try:
-        outcomes = await conn.fetch("SELECT outcome, attempts FROM outbox WHERE workflow_id = $1",
-                                    case_workflow_id(number))
+        outcomes = await conn.fetch("SELECT kind, outcome FROM outbox WHERE workflow_id = ANY($1)",
+                                    [case_workflow_id(number), report.json()["workflow_id"]])
+        done = await conn.fetchval("SELECT count(*) FROM tasks WHERE case_id = $1 AND "
+                                   "kind = 'registration' AND status = 'done'", uuid.UUID(case_id))
     finally:
         await conn.close()
-    assert [r["outcome"] for r in outcomes] == ["delivered"] * 3
+    assert sorted((r["kind"], r["outcome"]) for r in outcomes) == (
+        [("signal", "delivered")] * 3 + [("start_case", "delivered")])
+    assert done == 1

@@ -123,6 +123,14 @@ async def test_reports_callbacks_and_cases_across_processes(pair: Pair, stack: S
     assert len({r.json()["case_id"] for r in answers}) == 1
     case_id = answers[0].json()["case_id"]
     number = (await _running(a, heads[0], case_id))["case_number"]
+    conn = await asyncpg.connect(stack.database_url)
+    try:  # precondition of a DNA result: the case sent a sample (recorded as before sample ids)
+        await conn.execute(
+            "INSERT INTO case_events (event_id, case_id, occurred_at, kind, summary, data)"
+            " VALUES ($1, $2, now(), 'dna_submitted', '样本已录入', '{}'::jsonb)",
+            uuid.uuid4(), uuid.UUID(case_id))
+    finally:
+        await conn.close()
     # One DNA callback sent five times to each API, and two others: three go to the case.
     police = {"X-Agency-Key": pair.settings.police_callback_key}
     bodies = [{"callback_id": f"dna-{uuid.uuid4().hex}", "case_number": number,
