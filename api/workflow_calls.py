@@ -6,7 +6,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -31,5 +35,5 @@ async def send_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any, *
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise ApiError(409, closed[0], closed[1]) from None
         raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试") from None
-    except TimeoutError:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):  # the SDK's own timeout
         raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新查看是否已办理") from None

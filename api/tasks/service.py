@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -153,7 +153,9 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise ApiError(409, "case_closed", "该个案流程已结束，任务不能再办理") from None
         await _check_lost_answer(ctx, user, task)  # Temporal's error may hide a done update
-    except (TimeoutError, RuntimeError):  # RuntimeError: the client cannot (re)connect
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError, RuntimeError):
+        # No answer in time (the SDK turns the timeout into its own error), or the client
+        # cannot (re)connect (RuntimeError): the update may still have been applied.
         await _check_lost_answer(ctx, user, task)
     return CompleteTaskResponse(task_id=str(task.task_id),
                                 case=await current_view(ctx, user, case_wf, task.case_id))
