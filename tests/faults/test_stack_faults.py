@@ -12,10 +12,14 @@ import uuid
 
 import asyncpg
 import httpx
+import pytest
 from fault_system import System
 
 from support import login, new_report, registration, voucher, wait_for_task
 from workflows.ids import case_workflow_id
+
+# Each test waits through real outages, and the first also starts the whole system.
+pytestmark = pytest.mark.timeout(600)
 
 
 async def _database_url(system: System) -> str:
