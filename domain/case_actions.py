@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from domain.contract import Contract
 from domain.enums import CareService, Classification
@@ -82,7 +82,7 @@ class TreatmentRequestInput(Contract):
     reason: str = Field(min_length=1, max_length=500, description="病情（敏感）")
 
 
-class IdentityCorrectionInput(BaseModel):
+class IdentityCorrectionInput(Contract):
     """更正身份信息: after registration, add or correct who the person is and where they come
     from; every change is on record with who made it and why, and the police household lookup
     can run again at once with what is now known."""
