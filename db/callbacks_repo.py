@@ -1,4 +1,4 @@
-"""The dedupe record of agency callbacks: one row per callback id, written with its outbox
+"""The dedupe record of agency callbacks: one row per agency and callback id, written with its outbox
 message in one transaction (so a claimed callback is always on its way to the workflow)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from db.queries import sql
 class Claim(StrEnum):
     NEW = "new"  # this request stores the callback for delivery
     DUPLICATE = "duplicate"  # stored already (delivered or on its way): do nothing
-    CONFLICT = "conflict"  # the same callback id with another agency, kind or body
+    CONFLICT = "conflict"  # the same agency's callback id with another kind or body
 
 
 async def claim_callback(
@@ -32,23 +32,23 @@ async def claim_callback(
             sql("insert_callback"), callback_id, agency, kind, workflow_id, body
         ):
             return Claim.NEW
-        row = await conn.fetchrow(sql("get_callback"), callback_id)
+        row = await conn.fetchrow(sql("get_callback"), agency, callback_id)
         if row is None:
             continue
-        if (row["agency"], row["kind"], row["body"]) != (agency, kind, body):
+        if (row["kind"], row["body"]) != (kind, body):
             return Claim.CONFLICT
         return Claim.DUPLICATE
     return Claim.DUPLICATE
 
 
-async def mark_signalled(conn: asyncpg.Connection, *, callback_id: str) -> None:
+async def mark_signalled(conn: asyncpg.Connection, *, agency: str, callback_id: str) -> None:
     """The workflow has the callback: the row now dedupes for good."""
-    await conn.execute(sql("mark_callback_signalled"), callback_id)
+    await conn.execute(sql("mark_callback_signalled"), agency, callback_id)
 
 
-async def release_callback(conn: asyncpg.Connection, *, callback_id: str) -> None:
+async def release_callback(conn: asyncpg.Connection, *, agency: str, callback_id: str) -> None:
     """The signal failed: forget the callback so the agency's retry is treated as new."""
-    await conn.execute(sql("release_callback"), callback_id)
+    await conn.execute(sql("release_callback"), agency, callback_id)
 
 
 async def case_exists(conn: asyncpg.Connection, *, case_number: str) -> bool:

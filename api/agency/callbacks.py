@@ -111,7 +111,7 @@ async def _receive(
         # Never deliverable: forget it, so the agency's retry (once the case exists) is new.
         async with ctx.pool.acquire() as conn, conn.transaction():
             await outbox_repo.delete(conn, outbox_id=outbox_id)
-            await release_callback(conn, callback_id=body.callback_id)
+            await release_callback(conn, agency=agency, callback_id=body.callback_id)
         await _audit(ctx, request, agency, kind, workflow_id, True, str(outcome))
         if outcome == Outcome.UNKNOWN_CASE:
             raise ApiError(404, "unknown_case", "找不到该回调所属的个案（流程不存在）")

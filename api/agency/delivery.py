@@ -25,6 +25,10 @@ KIND = "signal"
 SEND_TIMEOUT_SECONDS = 3.0
 """One attempt's limit; the relay tries again later, so no request waits long for Temporal."""
 
+SIGNAL_AGENCY = {SIGNAL_DNA_RESULT: "police", SIGNAL_HOSPITAL_DISCHARGE: "hospital",
+                 SIGNAL_SETTLEMENT_VOUCHER: "hospital"}
+"""Whose callback each signal carries (callback ids are scoped per agency)."""
+
 SIGNAL_MODELS: dict[str, type[BaseModel]] = {
     SIGNAL_DNA_RESULT: DnaResult,
     SIGNAL_HOSPITAL_DISCHARGE: HospitalDischarge,
@@ -40,7 +44,8 @@ async def deliver_signal(client: Client, conn: asyncpg.Connection, item: OutboxI
     try:
         async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
             await handle.signal(item.name, body)
-        await mark_signalled(conn, callback_id=item.payload["callback_id"])
+        await mark_signalled(conn, agency=SIGNAL_AGENCY[item.name],
+                             callback_id=item.payload["callback_id"])
         return Outcome.DELIVERED
     except (TimeoutError, RuntimeError) as exc:  # RuntimeError: the client cannot (re)connect
         raise NotYet(type(exc).__name__) from None

@@ -1,21 +1,21 @@
 -- name: insert_callback
 INSERT INTO agency_callbacks (callback_id, agency, kind, workflow_id, body)
 VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (callback_id) DO NOTHING
+ON CONFLICT (agency, callback_id) DO NOTHING
 RETURNING callback_id;
 
 -- name: get_callback
 SELECT callback_id, agency, kind, workflow_id, body, received_at, claimed_at, signalled_at
 FROM agency_callbacks
-WHERE callback_id = $1;
+WHERE agency = $1 AND callback_id = $2;
 
 -- name: mark_callback_signalled
 UPDATE agency_callbacks SET signalled_at = now()
-WHERE callback_id = $1;
+WHERE agency = $1 AND callback_id = $2;
 
 -- name: release_callback
 DELETE FROM agency_callbacks
-WHERE callback_id = $1 AND signalled_at IS NULL;
+WHERE agency = $1 AND callback_id = $2 AND signalled_at IS NULL;
 
 -- name: dna_sample_of_case
 -- The case submitted this sample (events from before the sample id was recorded count too).

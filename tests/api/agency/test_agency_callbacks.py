@@ -466,3 +466,24 @@ async def test_a_dna_result_counts_only_for_a_sample_the_case_sent(
     assert [g["callback_id"] for g in await _received(handle, 1)] == [real["callback_id"]]
     details = [row[3] for row in await _audit(stack, case)]
     assert "unknown_sample" in details
+
+
+async def test_callback_ids_belong_to_their_agency(
+    stack: Stack, probes: Probes, api: httpx.AsyncClient
+) -> None:
+    """The police and the hospital number their callbacks themselves: the same id from each
+    is two callbacks, and neither blocks the other."""
+    shared = f"cb-{uuid.uuid4().hex[:8]}"
+    case = await _case(stack)
+    police_probe = await probes.start(case_workflow_id(case))
+    r = await api.post(DNA, json=_dna(case, callback_id=shared), headers=_police(stack))
+    assert (r.status_code, r.json()) == (202, {"status": "accepted"})
+    case_ref = f"{await _case(stack)}/T1"
+    hospital_probe = await probes.start(treatment_workflow_id(case_ref))
+    discharge = {"callback_id": shared, "case_ref": case_ref, "admission_no": "ZY1",
+                 "outcome": "recovered", "discharged_at": datetime.now(UTC).isoformat()}
+    r = await api.post(DISCHARGES, json=discharge,
+                       headers={"X-Agency-Key": stack.settings.hospital_callback_key})
+    assert (r.status_code, r.json()) == (202, {"status": "accepted"}), r.text
+    assert [g["callback_id"] for g in await _received(police_probe, 1)] == [shared]
+    assert [g["callback_id"] for g in await _received(hospital_probe, 1)] == [shared]
