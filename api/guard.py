@@ -30,7 +30,8 @@ from domain.contract import CONTROL_CHARACTER, control_character, control_charac
 from domain.plausible import clock_context
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_ADAPTERS: dict[int, TypeAdapter[Any]] = {}
+_ADAPTERS: dict[int, tuple[object, TypeAdapter[Any]]] = {}
+"""A route's body field → the adapter validating it strictly (built once per field)."""
 
 
 def edge_context(request: Request) -> dict[str, Any]:
@@ -92,10 +93,10 @@ def _body_adapter(route: APIRoute) -> TypeAdapter[Any] | None:
     field = route.body_field
     if field is None:
         return None
-    adapter = _ADAPTERS.get(id(field))
-    if adapter is None:
-        adapter = _ADAPTERS[id(field)] = TypeAdapter(field.field_info.annotation)
-    return adapter
+    cached = _ADAPTERS.get(id(field))
+    if cached is None or cached[0] is not field:
+        cached = _ADAPTERS[id(field)] = (field, TypeAdapter(field.field_info.annotation))
+    return cached[1]
 
 
 async def _strict_body(request: Request) -> None:

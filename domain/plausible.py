@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -92,11 +92,3 @@ HappenedAt = Annotated[datetime, AfterValidator(_happened_at)]
 HappenedOn = Annotated[date, AfterValidator(_happened_on)]
 """A day that has come: from 1900 on, and (with a clock) not after today."""
 
-
-def happened_error(value: Any, clock: Clock) -> str | None:
-    """Why a moment cannot have happened by ``clock`` (Chinese), or None."""
-    if isinstance(value, datetime):
-        if value.date() < EARLIEST:
-            return str(_too_early())
-        return str(_in_future()) if clock.is_future(value) else None
-    return None
