@@ -56,10 +56,9 @@ async def test_every_place_a_path_ends_has_its_demo_user(stack: Stack, api: http
         assert (node_id, person.display_name) in staff, (node_id, person.display_name)  # the registry too
 
 
-async def _return_home(api: httpx.AsyncClient, community: str) -> None:
+async def _return_home(api: httpx.AsyncClient, who: dict[str, dict[str, str]], community: str) -> None:
     """A person from ``community`` found at the city station goes home and is received there."""
-    caseworker, transport = await login(api, "caseworker"), await login(api, "transport")
-    liaison = await login(api, _demo_user(community, Role.LIAISON))
+    caseworker, transport, liaison = who["caseworker"], who["transport"], who[community]
     name, birth, sex = HOME[community]
     case_id = await open_case(api, caseworker, channel="walk_in", sex=sex)
     case = await complete(api, caseworker, await wait_for_task(api, caseworker, case_id, "registration"),
@@ -82,7 +81,9 @@ async def _return_home(api: httpx.AsyncClient, community: str) -> None:
 
 
 async def test_a_return_to_any_community_is_received_by_its_liaison(stack: Stack, api: httpx.AsyncClient) -> None:
-    await asyncio.gather(*(_return_home(api, community) for community in HOME))
+    who = {name: await login(api, name) for name in ("caseworker", "transport")}  # logins one by one
+    who |= {community: await login(api, _demo_user(community, Role.LIAISON)) for community in HOME}
+    await asyncio.gather(*(_return_home(api, who, community) for community in HOME))
 
 
 async def _sim(stack: Stack, path: str, body: dict[str, object]) -> None:
