@@ -116,7 +116,7 @@ async def _heartbeat(pool: asyncpg.Pool, task_queue: str) -> None:
     15 s, whereas Temporal lists its pollers for minutes. The database's clock is used.
     """
     worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    failing = False
+    failing, pruned = False, False
     try:
         while True:
             try:
@@ -125,6 +125,9 @@ async def _heartbeat(pool: asyncpg.Pool, task_queue: str) -> None:
                         await heartbeats_repo.beat(conn, worker_id=worker_id,
                                                    task_queue=task_queue,
                                                    host=socket.gethostname(), pid=os.getpid())
+                        if pruned is False:  # rows of workers killed long ago
+                            await heartbeats_repo.prune(conn)
+                            pruned = True
                 if failing:
                     log.info("worker heartbeat written again")
                 failing = False
