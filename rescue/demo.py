@@ -131,9 +131,19 @@ class Demo:
             self.say("保护性/帮扶性救助：安排工作人员护送返乡")
         await self.do("transport", case_id, "boarding_confirmation", {"boarded": True})
         self.say("车站确认已通过绿色通道上车")
-        receipt = {"received_by": "家属", "relationship": "亲属", "received_on": TODAY}
-        await self.do(liaison or "caseworker", case_id, "handover_receipt", receipt)
-        self.say("流出地交接回执已提交" + ("，转入社区跟踪随访" if liaison else "（外地流出地，已记录）"))
+        if liaison:
+            receipt = {"received_by": "家属", "relationship": "亲属", "received_on": TODAY}
+            await self.do(liaison, case_id, "handover_receipt", receipt)
+            self.say("流出地交接回执已提交，转入社区跟踪随访")
+            return
+        # Home lies outside the city: handed over to that city's station, which then confirms
+        # that it follows the person up.
+        await self.do("caseworker", case_id, "remote_handover", {
+            "receiving_agency": "流出地救助管理站", "received_by": "值班站长", "received_on": TODAY})
+        self.say("已移交流出地救助管理站，并发出跟踪随访请求")
+        await self.do("caseworker", case_id, "follow_up_confirmation", {
+            "acknowledged_by": "流出地救助管理站", "acknowledged_on": TODAY, "how": "电话确认"})
+        self.say("流出地已确认负责跟踪随访")
 
     async def visit(self, case_id: str, *, contacted: bool, end: bool = False) -> None:
         await self.do("liaison", case_id, "follow_up_visit", {

@@ -168,7 +168,7 @@ def test_a_reported_moment_cannot_lie_ahead() -> None:
     try:
         check_payload(TaskKind.BOARDING_CONFIRMATION, ahead, today=date(2026, 11, 28), policy=policy, now=now)
     except PayloadInvalid as exc:
-        assert exc.errors[0]["loc"] == ["boarded_at"] and "不能晚于现在" in exc.message
+        assert exc.errors[0]["loc"] == ["boarded_at"] and "不能晚于" in exc.message
     else:
         raise AssertionError("a boarding time an hour ahead was accepted")
 
