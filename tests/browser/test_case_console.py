@@ -5,6 +5,7 @@ charts, exports, the operator's history and the audit page in words."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 
@@ -18,7 +19,16 @@ from openpyxl import load_workbook  # noqa: E402
 from playwright.async_api import Page, expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from support import Stack, complete, login, open_case, registration, wait_for_task  # noqa: E402
+from support import (  # noqa: E402
+    Stack,
+    complete,
+    get_case,
+    kinds,
+    login,
+    open_case,
+    registration,
+    wait_for_task,
+)
 
 RAW = re.compile(r"\b(seed|system|overdue_kind|police-city|MARKER_RECORDED|sync_case|rows=\d)\b|"
                  r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+ days?, ")
@@ -55,6 +65,11 @@ async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncC
     page, width = screen, width_of(screen)
     case_id, _ = await minor_in_search(api)
     await wait_for_task(api, await login(api, "police"), case_id, "dna_sample")
+    caseworker = await login(api, "caseworker")
+    for _ in range(200):  # the notice goes out a moment after the search starts
+        if "notice_published" in kinds(await get_case(api, caseworker, case_id)):
+            break
+        await asyncio.sleep(0.1)
     await log_in(page, "caseworker")
     await page.goto(f"/console/cases/{case_id}")
     stepper = page.get_by_role("navigation", name="办理进度")
