@@ -52,6 +52,18 @@ def _is_json(request: Request) -> bool:
     return main == "application" and (sub == "json" or sub.endswith("+json"))
 
 
+MULTIPART_CHECKED_UP_TO = 16 * 1024 * 1024
+"""A multipart body is read here only when it declares a length under this; a larger or
+undeclared one is left to its endpoint, which reads it with its own ceiling (photo uploads)."""
+
+
+def _form_readable(request: Request) -> bool:
+    if _content_type(request) != ("multipart", "form-data"):
+        return True
+    declared = request.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) <= MULTIPART_CHECKED_UP_TO
+
+
 def _is_form(request: Request) -> bool:
     main, sub = _content_type(request)
     return (main, sub) in (("application", "x-www-form-urlencoded"), ("multipart", "form-data"))
@@ -79,7 +91,11 @@ async def _control_characters(request: Request) -> list[dict[str, Any]]:
             except ValueError:
                 body = None  # FastAPI answers the broken JSON itself (json_invalid)
             found += [(("body", *where), char) for where, char in control_characters(body)]
-        elif _is_form(request):
+        elif _is_form(request) and _form_readable(request):
+            if getattr(request, "_form", None) is None:
+                # Not parsed for the endpoint: keep the bytes (request.body() caches them), so
+                # an endpoint that reads the upload itself, with its own ceiling, finds them.
+                await request.body()
             form = await request.form()
             for name, value in form.multi_items():
                 text = (value.filename or "") if isinstance(value, UploadFile) else value
