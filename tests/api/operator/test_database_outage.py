@@ -119,9 +119,13 @@ async def test_every_endpoint_answers_503_while_the_database_is_down(
                                data={"username": "caseworker", "password": DEMO_PASSWORD})
         assert (login.status_code, login.json()["code"]) == (503, "database_unavailable")
         for must in (("GET", "/api/v1/cases"),
-                     ("GET", "/api/v1/tasks"), ("GET", "/console/"), ("GET", "/console/cases"),
-                     ("POST", "/api/v1/agency/police/dna-results")):
+                     ("GET", "/api/v1/tasks"), ("GET", "/console/"), ("GET", "/console/cases")):
             assert answers[must].status_code == 503, (must, answers[must].text[:300])
+        # A callback well formed (an empty body is refused at the edge, before any database).
+        dna = await api.post("/api/v1/agency/police/dna-results", headers=headers, json={
+            "callback_id": "cb-outage", "case_number": "JZ2026-000001", "sample_id": "S-1",
+            "matched": False, "compared_at": "2026-01-01T00:00:00+08:00"})
+        assert dna.status_code == 503, dna.text[:300]
         # No traceback of ours; asyncpg's pool warns with one, which rescue.logs turns into a
         # line in the processes (tests/stack/test_processes.py).
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR
