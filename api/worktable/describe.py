@@ -103,7 +103,9 @@ def place_and_step(row: WorkRow, note: SupervisionNote | None = None) -> tuple[s
     if kind == TaskKind.FOLLOW_UP_VISIT:
         n = ctx.get("visit")
         hint = f"；{ctx['hint']}" if ctx.get("hint") else ""
-        return origin, f"上门随访本人及家属（第{n}次）{hint}" if n else f"上门随访本人及家属{hint}"
+        due = f"，{ctx['due_on']}前随访，可提前记录" if ctx.get("due_on") else ""
+        return origin, (f"上门随访本人及家属（第{n}次{due}）{hint}" if n
+                        else f"上门随访本人及家属{due}{hint}")
     if kind == TaskKind.REFERRAL:
         return origin, f"办理随访转介：{ctx.get('need', '')}，决定是否纳入"
     if kind == TaskKind.SETTLEMENT_REVIEW:
