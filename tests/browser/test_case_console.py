@@ -16,6 +16,7 @@ pytest.importorskip("playwright")
 
 from browser_support import fits_the_screen, log_in, shot  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
+from PIL import Image  # noqa: E402
 from playwright.async_api import Page, expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
@@ -41,10 +42,14 @@ async def no_raw_words(page: Page) -> None:
     assert found is None, f"raw word on {page.url}: {found.group(0)!r}"
 
 
-async def pdf_text(page: Page, href: str) -> str:
+async def pdf_of(page: Page, href: str) -> PdfReader:
     resp = await page.request.get(href)
     assert resp.status == 200 and resp.headers["content-type"] == "application/pdf"
-    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(await resp.body())).pages)
+    return PdfReader(io.BytesIO(await resp.body()))
+
+
+async def pdf_text(page: Page, href: str) -> str:
+    return "".join(p.extract_text() for p in (await pdf_of(page, href)).pages)
 
 
 async def minor_in_search(api: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
@@ -66,6 +71,11 @@ async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncC
     case_id, _ = await minor_in_search(api)
     await wait_for_task(api, await login(api, "police"), case_id, "dna_sample")
     caseworker = await login(api, "caseworker")
+    photo = io.BytesIO()
+    Image.new("RGB", (60, 80), (90, 120, 150)).save(photo, format="PNG")
+    uploaded = await api.post(f"/api/v1/cases/{case_id}/photos", headers=caseworker,
+                              files={"file": ("photo.png", photo.getvalue(), "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
     for _ in range(200):  # the notice goes out a moment after the search starts
         if "notice_published" in kinds(await get_case(api, caseworker, case_id)):
             break
@@ -102,8 +112,10 @@ async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncC
     # documents print as PDF with the case's facts, in Chinese
     form = await pdf_text(page, await page.get_by_role("link", name="入站登记表（PDF）").get_attribute("href"))
     assert "入站登记表" in form and "林小雨" in form and "未成年人（按年龄认定）" in form
-    notice = await pdf_text(page, await page.get_by_role("link", name="寻亲公告（PDF）").get_attribute("href"))
-    assert "寻亲公告" in notice and "12349" in notice
+    notice = await pdf_of(page, await page.get_by_role("link", name="寻亲公告（PDF）").get_attribute("href"))
+    text = "".join(p.extract_text() for p in notice.pages)
+    assert "寻亲公告" in text and "12349" in text and "受助人员照片" in text
+    assert len(notice.pages[0].images) == 1  # the admission photo, printed with the notice
     summary = await pdf_text(page, await page.get_by_role("link", name="个案摘要（PDF）").get_attribute("href"))
     assert "提供衣物" in summary
 
