@@ -59,6 +59,7 @@ async def register_report(
     station_node_id: str,
     reported_by: uuid.UUID | None,
     workflow_id_for: Callable[[str], str],
+    reported_name: str | None = None,
 ) -> tuple[ReportRecord, bool]:
     """Bind a report id to a new case number, or return the existing binding.
 
@@ -78,6 +79,7 @@ async def register_report(
         channel,
         station_node_id,
         reported_by,
+        reported_name,
     )
     if row is not None:
         return ReportRecord(**dict(row)), True

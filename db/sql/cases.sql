@@ -1,7 +1,7 @@
 -- name: insert_report
 INSERT INTO case_reports (report_id, case_id, case_number, workflow_id, channel, station_node_id,
-                          reported_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+                          reported_by, reported_name)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (report_id) DO NOTHING
 RETURNING report_id, case_id, case_number, workflow_id, channel, station_node_id, reported_by, created_at;
 

@@ -123,7 +123,7 @@ async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncC
 async def test_worktables_say_what_to_do(desktop: Page, phone: Page, stack: Stack,
                                          api: httpx.AsyncClient) -> None:
     caseworker = await login(api, "caseworker")
-    case_id = await open_case(api, caseworker, condition="elderly", place="人民桥下涵洞",
+    case_id = await open_case(api, caseworker, condition="elderly", place="人民桥下涵洞", person_name="王桂兰",
                               policy_overrides={"task_deadlines": {"escort": 1}, "escalation_repeat": 3600})
     minor_id, _ = await minor_in_search(api)
     police = await login(api, "police")
@@ -138,6 +138,7 @@ async def test_worktables_say_what_to_do(desktop: Page, phone: Page, stack: Stac
     row = page.get_by_role("row").filter(has_text=escort["case_number"])
     await expect(row).to_contain_text("人民桥下涵洞")
     await expect(row).to_contain_text("护送到示范市救助管理站")
+    await expect(row).to_contain_text("王桂兰（据报告")  # the reporter's name, before registration
     dna = page.get_by_role("row").filter(has_text="采集DNA样本").filter(has_text="林小雨")
     await expect(dna.first).to_contain_text("未成年人")
     assert await fits_the_screen(page)
