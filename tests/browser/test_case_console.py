@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import uuid
 
 import httpx
 import pytest
@@ -176,6 +177,12 @@ async def test_search_person_charts_exports_and_history(screen: Page, api: httpx
     await complete(api, caseworker, await wait_for_task(api, caseworker, again, "registration"),
                    registration(name=name, birth="1970-05-06"))
 
+    hotline = await login(api, "hotline")
+    reported = await api.post("/api/v1/hotline/calls", headers=hotline, json={
+        "call_id": f"call-{width}-{uuid.uuid4().hex[:8]}", "kind": "consultation", "area_node_id": "xs-t1-c1",
+        "place": "青石镇石桥村", "description": "咨询救助站的地址"})
+    assert reported.status_code in (200, 201, 202), reported.text
+
     await log_in(page, "caseworker")
     await page.get_by_role("search", name="查找受助人员或个案").get_by_role("searchbox").fill(name)
     await page.get_by_role("search", name="查找受助人员或个案").get_by_role("button", name="查找").click()
@@ -191,6 +198,9 @@ async def test_search_person_charts_exports_and_history(screen: Page, api: httpx
     svg = await page.request.get(await chart.get_attribute("src"))  # drawn on the server
     assert svg.status == 200 and svg.headers["content-type"] == "image/svg+xml"
     await expect(chart).to_be_visible(timeout=30_000)  # the first drawing loads matplotlib
+    calls = page.locator("#hotline-per-month")  # this month's call is counted and drawn
+    await expect(calls.locator("img")).to_be_visible()
+    assert int((await calls.locator("tbody tr").last.locator("td.num").text_content() or "0").replace(",", "")) >= 1
     assert await fits_the_screen(page)
     await shot(page, f"56-charts-{width}")
 
