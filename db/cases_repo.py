@@ -25,6 +25,8 @@ class ReportRecord(BaseModel):
     station_node_id: str
     reported_by: uuid.UUID | None
     created_at: datetime
+    reported_name: str | None = None
+    """The name the report gave, if any (rows name the person by it until registration)."""
 
 
 class CaseRecord(BaseModel):

@@ -164,6 +164,9 @@ async def test_worktables_say_what_to_do(desktop: Page, phone: Page, stack: Stac
     await expect(page.locator("table.work tbody tr")).to_have_count(count)
     await no_raw_words(page)
     await shot(page, "54-overdue-list")
+    # before registration the case page names the person as the report did, and says so
+    await page.goto(f"/console/cases/{case_id}")
+    await expect(page.locator("dd").filter(has_text="王桂兰")).to_contain_text("据报告")
 
 
 async def test_search_person_charts_exports_and_history(screen: Page, api: httpx.AsyncClient) -> None:
