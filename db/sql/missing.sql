@@ -21,7 +21,7 @@ WHERE r.report_id = $1;
 -- Reports registered in the caller's subtree, newest first.
 SELECT r.*, n.path AS node_path, n.name AS node_name
 FROM missing_reports r JOIN org_nodes n ON n.node_id = r.node_id
-WHERE n.path = $1 OR n.path LIKE $1 || '/%'
+WHERE n.path LIKE $1 || '%'
 ORDER BY r.created_at DESC
 LIMIT $2 OFFSET $3;
 

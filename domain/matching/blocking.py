@@ -16,9 +16,10 @@ from datetime import date
 
 from domain.matching.compare import MatchRecord
 
-WEIGHTS = {"n": 8, "g": 5, "c": 3, "i": 2, "s": 2, "r": 2}
+WEIGHTS = {"n": 8, "g": 5, "c": 3, "i": 2, "s": 2, "r": 2, "q": 3}
 """Vote of a key of each pass (n full name sound, g given name, c surname + one character,
-i initials, s sex + birth band + origin, r place + sex + quarter)."""
+i initials, s sex + birth band + origin, r place + sex + quarter, q the same with the birth
+band: narrower, so it ranks a nameless person's likely reports first)."""
 
 
 def _band(year: float) -> int:
@@ -59,11 +60,18 @@ def report_keys(report: MatchRecord) -> set[str]:
     """The keys a missing-person report is filed under (its own band and quarter)."""
     bands = [_band(report.birth_year)] if report.birth_year is not None else []
     keys = _name_keys(report, bands)
+    sexes = ["m", "f"] if _sex(report) == "u" else [_sex(report)]
+    for form in report.forms():
+        if len(form.given) >= 2:
+            # 小伟 for 周承伟: people are called by the last character of the given name.
+            last = form.given_fuzzy_syllables()[-1]
+            keys.update(f"g:{last}:{s}:{b}" for s in sexes for b in bands)
     sex = _sex(report)
     if bands and report.origin_province:
         keys.add(f"s:{sex}:{bands[0]}:{report.origin_province}")
     if report.seen_on and report.seen_province:
         keys.add(f"r:{report.seen_province}:{sex}:{_quarter(report.seen_on)}")
+        keys.update(f"q:{report.seen_province}:{sex}:{_quarter(report.seen_on)}:{b}" for b in bands)
     return keys
 
 
@@ -81,6 +89,7 @@ def person_keys(person: MatchRecord) -> set[str]:
     if person.seen_on and person.seen_province:
         now = _quarter(person.seen_on)
         keys.update(f"r:{person.seen_province}:{sex}:{q}" for q in range(now - 4, now + 1))
+        keys.update(f"q:{person.seen_province}:{sex}:{q}:{b}" for q in range(now - 4, now + 1) for b in bands)
     return keys
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
@@ -43,6 +44,7 @@ class MatchRecord:
 NAME_EXACT, NAME_SOUND, NAME_NEAR, NAME_SIMILAR, NAME_SURNAME, NAME_NONE = 5, 4, 3, 2, 1, 0
 
 
+@lru_cache(maxsize=500_000)
 def _position_level(a: str, b: str) -> int:
     """Same-length names compared character by character: 4 when every character is the same
     or sounds the same, 3 when one is a look-alike or a dialect homophone, 2 when one of three
@@ -148,6 +150,7 @@ def marks_level(a: MatchRecord, b: MatchRecord) -> int | None:
     return 2 if score >= 80 else 1 if score >= 50 else 0
 
 
+@lru_cache(maxsize=200_000)
 def _marks_tokens(text: str) -> str:
     # Chinese has no spaces: compare two-character shingles as tokens.
     squeezed = "".join(ch for ch in text if ch.isalnum())

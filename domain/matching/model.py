@@ -23,8 +23,10 @@ number of open reports a national system holds."""
 VERIFY_PROBABILITY = 0.9
 """At or above this probability a candidate opens a verification task."""
 
-SHOW_PROBABILITY = 0.001
-"""Below this a candidate is not worth a caseworker's look, even among the best ten."""
+SHOW_WEIGHT = PRIOR_LOG2 - 10
+"""Below this match weight (clear contradictions: another sex, another generation, found before
+being lost) a candidate is not shown, even among the best ten. Above it a caseworker sees the
+best ten with their probability, however low: for a long-term stayer a weak lead is a lead."""
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,11 @@ class Level:
     label: str
     m: float
     u: float
+    weight: float = 0.0
+    """log2(m / u), the Bayes factor in bits (computed)."""
 
-    @property
-    def weight(self) -> float:
-        return math.log2(self.m / self.u)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", math.log2(self.m / self.u))
 
 
 @dataclass(frozen=True)
@@ -117,22 +120,36 @@ class MatchScore(BaseModel):
         return self.probability >= VERIFY_PROBABILITY
 
 
-def score(report: MatchRecord, person: MatchRecord) -> MatchScore:
-    """Compare a missing-person report with a person, field by field."""
+def weigh(report: MatchRecord, person: MatchRecord) -> tuple[float, tuple[int | None, ...]]:
+    """The match weight and each field's level: the fast path used to rank candidates."""
     total = PRIOR_LOG2
-    lines = []
+    levels = []
     for f in FIELDS:
         level = f.compare(report, person)
+        levels.append(level)
+        if level is not None:
+            total += f.levels[level].weight
+    return total, tuple(levels)
+
+
+def explain(total: float, levels: tuple[int | None, ...]) -> MatchScore:
+    """The weight and levels as a caseworker reads them."""
+    lines = []
+    for f, level in zip(FIELDS, levels, strict=True):
         if level is None:
             lines.append(FieldComparison(field=f.name, label=f.label, level=None,
                                          reading="一方未登记，不计分", weight=0.0))
             continue
         lv = f.levels[level]
-        total += lv.weight
         lines.append(FieldComparison(field=f.name, label=f.label, level=level, reading=lv.label,
                                      weight=round(lv.weight, 2)))
     probability = 1 / (1 + 2 ** (-total)) if total > -60 else 0.0
     return MatchScore(weight=round(total, 2), probability=probability, fields=lines)
+
+
+def score(report: MatchRecord, person: MatchRecord) -> MatchScore:
+    """Compare a missing-person report with a person, field by field."""
+    return explain(*weigh(report, person))
 
 
 def reasons(result: MatchScore, limit: int = 3) -> list[str]:

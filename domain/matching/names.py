@@ -9,7 +9,7 @@ character, and a surname's reading is fixed where it differs from the common one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -95,16 +95,26 @@ class NameForm:
         return self.surname + self.given
 
     def sound(self) -> list[str]:
-        return syllables(self.given, surname=self.surname)
+        return list(_sound(self.surname, self.given))
 
     def fuzzy(self) -> str:
-        return "".join(fuzzy_syllable(s) for s in self.sound())
+        return _fuzzy(self.surname, self.given)
 
     def given_fuzzy_syllables(self) -> list[str]:
         return [fuzzy_syllable(char_pinyin(c)) for c in self.given]
 
     def given_fuzzy(self) -> str:
-        return "".join(self.given_fuzzy_syllables())
+        return _fuzzy("", self.given)
+
+
+@cache
+def _sound(surname: str, given: str) -> tuple[str, ...]:
+    return tuple(syllables(given, surname=surname))
+
+
+@cache
+def _fuzzy(surname: str, given: str) -> str:
+    return "".join(fuzzy_syllable(s) for s in _sound(surname, given))
 
 
 def split_name(name: str) -> NameForm:
@@ -118,6 +128,12 @@ def split_name(name: str) -> NameForm:
 
 
 def name_forms(name: str | None, aliases: tuple[str, ...] | list[str] = ()) -> list[NameForm]:
+    """Every form worth comparing (see :func:`_name_forms`)."""
+    return list(_name_forms(name, tuple(aliases)))
+
+
+@lru_cache(maxsize=200_000)
+def _name_forms(name: str | None, aliases: tuple[str, ...]) -> tuple[NameForm, ...]:
     """Every form worth comparing: each name as written, and without a form of address
     (小明 → 明 given; 老张 / 阿张 → surname 张 only, by which people are called)."""
     forms: list[NameForm] = []
@@ -133,10 +149,14 @@ def name_forms(name: str | None, aliases: tuple[str, ...] | list[str] = ()) -> l
                 forms.append(NameForm("", rest, partial=True))
         form = split_name(raw)
         forms.append(form)
+        if form.partial and len(raw) in (2, 3) and raw[0] not in FORMS_OF_ADDRESS:
+            # A surname written with a wrong or rare character (霄翠青 for 肖翠青) still
+            # stands first: read it as surname + given name too.
+            forms.append(NameForm(raw[0], raw[1:]))
     seen: set[tuple[str, str]] = set()
     unique = []
     for f in forms:
         if (f.surname, f.given) not in seen:
             seen.add((f.surname, f.given))
             unique.append(f)
-    return unique
+    return tuple(unique)

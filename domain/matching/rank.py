@@ -1,27 +1,33 @@
-"""The best candidates for one side among those blocking found: scored in full, the rejected
-pairs left out, the best first."""
+"""The best candidates for one side among those blocking found: weighed (fast path), the
+rejected pairs and clear contradictions left out, the best explained field by field."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from domain.matching.compare import MatchRecord
-from domain.matching.model import SHOW_PROBABILITY, MatchScore, score
+from domain.matching.model import SHOW_WEIGHT, MatchScore, explain, weigh
+
+
+def _best(pairs: Iterable[tuple[MatchRecord, MatchRecord, MatchRecord]], limit: int,
+          floor: float) -> list[tuple[MatchRecord, MatchScore]]:
+    weighed = []
+    for report, person, candidate in pairs:
+        total, levels = weigh(report, person)
+        if total >= floor:
+            weighed.append((total, levels, candidate))
+    weighed.sort(key=lambda t: -t[0])
+    return [(c, explain(total, levels)) for total, levels, c in weighed[:limit]]
 
 
 def rank_reports(person: MatchRecord, reports: Iterable[MatchRecord], *, rejected: set[str] = frozenset(),
-                 limit: int = 10, floor: float = SHOW_PROBABILITY) -> list[tuple[MatchRecord, MatchScore]]:
-    """Reports most likely to be about this person (``floor`` drops the hopeless)."""
-    scored = [(r, score(r, person)) for r in reports if r.key not in rejected]
-    scored = [(r, s) for r, s in scored if s.probability >= floor]
-    scored.sort(key=lambda rs: -rs[1].weight)
-    return scored[:limit]
+                 limit: int = 10, floor: float = SHOW_WEIGHT) -> list[tuple[MatchRecord, MatchScore]]:
+    """Reports most likely to be about this person (a weight under ``floor`` is a
+    contradiction, not a lead)."""
+    return _best(((r, person, r) for r in reports if r.key not in rejected), limit, floor)
 
 
 def rank_people(report: MatchRecord, people: Iterable[MatchRecord], *, rejected: set[str] = frozenset(),
-                limit: int = 10, floor: float = SHOW_PROBABILITY) -> list[tuple[MatchRecord, MatchScore]]:
+                limit: int = 10, floor: float = SHOW_WEIGHT) -> list[tuple[MatchRecord, MatchScore]]:
     """People in care most likely to be the one this report looks for."""
-    scored = [(p, score(report, p)) for p in people if p.key not in rejected]
-    scored = [(p, s) for p, s in scored if s.probability >= floor]
-    scored.sort(key=lambda ps: -ps[1].weight)
-    return scored[:limit]
+    return _best(((report, p, p) for p in people if p.key not in rejected), limit, floor)
