@@ -15,14 +15,16 @@ from temporalio import activity
 
 from db import matching_repo
 from domain.matching.compare import MatchRecord
-from domain.matching.model import MatchScore
+from domain.matching.model import MatchScore, prior_for
 from domain.matching.rank import rank_people, rank_reports
 from domain.matching.records import case_record, report_row_record
 from domain.missing_match import (
     MATCH_CASE,
     MATCH_REPORT,
+    RECORD_MATCH_DECISION,
     FamilySearchHit,
     MatchCaseInput,
+    MatchDecisionInput,
     MatchReportInput,
     MatchResult,
 )
@@ -40,9 +42,14 @@ def case_match_record(row: Any) -> MatchRecord:
                        found_on=found_on, found_place=found_place)
 
 
-def _hit(report_id: str, case_id: str, result: MatchScore) -> FamilySearchHit:
-    return FamilySearchHit(report_id=report_id, case_id=case_id, weight=result.weight,
-                           probability=result.probability)
+async def _hit(conn: asyncpg.Connection, report_id: str, case_id: str, result: MatchScore) -> FamilySearchHit:
+    row = await conn.fetchrow(
+        "SELECT r.report_number, coalesce(r.origin, r.last_seen_place) AS origin, c.case_number"
+        " FROM missing_reports r, cases c WHERE r.report_id = $1 AND c.case_id = $2",
+        uuid.UUID(report_id), uuid.UUID(case_id))
+    return FamilySearchHit(report_id=report_id, report_number=row["report_number"], case_id=case_id,
+                           case_number=row["case_number"], weight=result.weight,
+                           probability=result.probability, origin=row["origin"])
 
 
 async def match_case(conn: asyncpg.Connection, case_id: uuid.UUID,
@@ -54,7 +61,8 @@ async def match_case(conn: asyncpg.Connection, case_id: uuid.UUID,
     person = case_match_record(row)
     reports = await matching_repo.blocked_reports(conn, person)
     rejected = await matching_repo.rejected_reports(conn, case_id=case_id)
-    best = rank_reports(person, reports, rejected=rejected, limit=limit)
+    pool = await matching_repo.open_report_count(conn)
+    best = rank_reports(person, reports, rejected=rejected, limit=limit, prior=prior_for(pool))
     for report, result in best:
         await matching_repo.propose(conn, report_id=uuid.UUID(report.key), case_id=case_id, result=result)
     return best
@@ -72,7 +80,7 @@ async def match_report(conn: asyncpg.Connection, report_id: uuid.UUID,
     cases = await matching_repo.open_case_rows_for_matching(conn)
     people = [case_match_record(c) for c in cases]
     rejected = await matching_repo.rejected_cases(conn, report_id=report_id)
-    best = rank_people(report, people, rejected=rejected, limit=limit)
+    best = rank_people(report, people, rejected=rejected, limit=limit, prior=prior_for(len(people)))
     for person, result in best:
         await matching_repo.propose(conn, report_id=report_id, case_id=uuid.UUID(person.key), result=result)
     return best
@@ -89,11 +97,23 @@ class FamilySearchActivities:
         """The likely reports of a case's person (the proposals are in the read model)."""
         async with self._pool.acquire() as conn:
             best = await match_case(conn, uuid.UUID(inp.case_id))
-        return MatchResult(hits=[_hit(r.key, inp.case_id, s) for r, s in best if s.likely])
+            return MatchResult(hits=[await _hit(conn, r.key, inp.case_id, s) for r, s in best if s.likely])
 
     @activity.defn(name=MATCH_REPORT)
     async def match_report(self, inp: MatchReportInput) -> MatchResult:
         """The likely people in care for a new report."""
         async with self._pool.acquire() as conn:
             best = await match_report(conn, uuid.UUID(inp.report_id))
-        return MatchResult(hits=[_hit(inp.report_id, p.key, s) for p, s in best if s.likely])
+            return MatchResult(hits=[await _hit(conn, inp.report_id, p.key, s) for p, s in best if s.likely])
+
+    @activity.defn(name=RECORD_MATCH_DECISION)
+    async def record_decision(self, inp: MatchDecisionInput) -> None:
+        """The family verification confirmed or rejected the pair (idempotent)."""
+        async with self._pool.acquire() as conn:
+            await matching_repo.decide(conn, report_id=uuid.UUID(inp.report_id),
+                                       case_id=uuid.UUID(inp.case_id),
+                                       status="confirmed" if inp.verified else "rejected",
+                                       by=inp.by, note=None)
+
+    def all(self) -> list[Any]:
+        return [self.match_case, self.match_report, self.record_decision]

@@ -15,7 +15,7 @@ from domain.matching.compare import MatchRecord
 from domain.matching.model import MatchScore
 from domain.matching.records import report_row_record
 
-CANDIDATES = 150
+CANDIDATES = 300
 """How many of the best-voted reports are compared in full."""
 
 
@@ -25,9 +25,7 @@ async def blocked_reports(conn: asyncpg.Connection, person: MatchRecord, *,
     keys = sorted(person_keys(person))
     if not keys:
         return []
-    votes = await conn.fetch(sql("block_votes"), keys, limit)
-    ids = [r["report_id"] for r in votes]
-    rows = await conn.fetch(sql("missing_rows_by_ids"), ids)
+    rows = await conn.fetch(sql("blocked_reports"), keys, limit)
     return [report_row_record(r) for r in rows]
 
 
@@ -80,3 +78,11 @@ async def case_row(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> Any:
 
 async def open_case_rows_for_matching(conn: asyncpg.Connection) -> list[Any]:
     return list(await conn.fetch(sql("open_cases_for_rematch")))
+
+
+async def open_report_count(conn: asyncpg.Connection) -> int:
+    """About how many reports are open (the planner's estimate at scale, exact when small)."""
+    estimate = await conn.fetchval("SELECT reltuples::bigint FROM pg_class WHERE relname = 'missing_reports'")
+    if estimate is None or estimate < 10_000:
+        return int(await conn.fetchval("SELECT count(*) FROM missing_reports WHERE status = 'open'"))
+    return int(estimate)

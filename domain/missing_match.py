@@ -9,6 +9,7 @@ from domain.contract import Contract
 
 MATCH_CASE = "match_case_with_reports"
 MATCH_REPORT = "match_report_with_people"
+RECORD_MATCH_DECISION = "record_family_search_decision"
 FAMILY_SEARCH_MATCH_SIGNAL = "family_search_match"
 PATCH_FAMILY_SEARCH = "family-search-match"
 """``workflow.patched`` name of the case workflow's handling of a family-search match."""
@@ -23,12 +24,16 @@ class MatchReportInput(BaseModel):
 
 
 class FamilySearchHit(BaseModel):
-    """A likely pair: ids and score only (no personal data in the history)."""
+    """A likely pair: the report, the case and the score; ``origin`` is what the family gave
+    as the person's home (the verification task sends the caseworker there)."""
 
     report_id: str
+    report_number: str
     case_id: str
+    case_number: str
     weight: float
     probability: float
+    origin: str
 
 
 class MatchResult(BaseModel):
@@ -41,6 +46,21 @@ class FamilySearchMatch(Contract):
     report_id: str
     report_number: str
     probability: float
+    origin: str
+    """Home as the family gave it (origin, else where last seen)."""
+
+
+class MatchDecisionInput(BaseModel):
+    """The family verification's answer on a proposed pair, for the read model."""
+
+    report_id: str
+    case_id: str
+    verified: bool
+    by: str
+
+
+class FamilySearchResult(BaseModel):
+    cases_told: int
 
 
 class FamilySearchInput(Contract):

@@ -4,7 +4,11 @@ the people in care (matching.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.audit.trail import audit
 from api.auth.network_access import within
@@ -15,6 +19,8 @@ from db import missing_repo
 from db.users_repo import UserRecord
 from domain.enums import Role
 from domain.missing import ImportRejection, ImportResult, MissingReport, MissingReportInput
+from domain.missing_match import FamilySearchInput
+from workflows.family_search import FamilySearchWorkflow, family_search_workflow_id
 
 REGISTERS = frozenset({Role.HOTLINE_OPERATOR, Role.CASEWORKER, Role.STATION_HEAD, Role.POLICE})
 """Who registers a report: the 12349 hotline, a station, the police on a family's behalf."""
@@ -51,7 +57,20 @@ async def create_report(ctx: AppContext, user: UserRecord, body: MissingReportIn
                 body.reported_by.value, body.external_ref)
         await audit(conn, user, action="create_missing_report", subject=f"missing:{report_id}",
                     allowed=True, client=client, detail="created" if created else "duplicate")
-    return await get_report(ctx, user, str(report_id), client, audited=False), created
+    report = await get_report(ctx, user, str(report_id), client, audited=False)
+    if created:
+        await start_matching(ctx, report)
+    return report, created
+
+
+async def start_matching(ctx: AppContext, report: MissingReport) -> None:
+    """Match the new report with the people in care (FamilySearchWorkflow, once per report)."""
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await ctx.temporal.start_workflow(
+            FamilySearchWorkflow.run,
+            FamilySearchInput(report_id=str(report.report_id), report_number=report.report_number),
+            id=family_search_workflow_id(report.report_number), task_queue=ctx.settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
 
 
 async def get_report(ctx: AppContext, user: UserRecord, report_id: str, client: str | None,
@@ -106,6 +125,9 @@ async def import_list(ctx: AppContext, user: UserRecord, data: bytes, filename: 
                 duplicates += 1
             else:
                 imported += 1
+                found = await missing_repo.get_report(conn, report_id=stored)
+                assert found is not None
+                await start_matching(ctx, found[0])
         await audit(conn, user, action="import_missing_reports", subject=f"node:{user.node_id}",
                     allowed=True, client=client,
                     detail=f"rows={total} imported={imported} duplicates={duplicates} rejected={len(rejected)}")

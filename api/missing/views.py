@@ -24,7 +24,7 @@ from domain.missing import (
     MissingReportInput,
 )
 
-router = APIRouter(prefix="/console/missing", route_class=ConsoleRoute, include_in_schema=False)
+router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 
 _FIELD_LABELS = {name: str(f.description) for name, f in MissingReportInput.model_fields.items()}
 
@@ -34,7 +34,7 @@ def _form_choices() -> dict[str, Any]:
             "conditions": [(c.value, CONDITION_LABELS[c]) for c in Condition]}
 
 
-@router.get("")
+@router.get("/missing")
 async def reports(request: Request, ctx: Ctx, session: Sess) -> Response:
     items = await service.list_reports(ctx, session.user)
     return page(request, "missing/missing.html", session=session, nav="missing", items=items,
@@ -43,7 +43,7 @@ async def reports(request: Request, ctx: Ctx, session: Sess) -> Response:
                 **_form_choices())
 
 
-@router.post("")
+@router.post("/missing")
 async def register(request: Request, ctx: Ctx, session: Sess) -> Response:
     data = await checked_form(request, ctx, session)
     fields: dict[str, Any] = {k: (data.get(k) or "").strip() or None for k in (
@@ -62,7 +62,7 @@ async def register(request: Request, ctx: Ctx, session: Sess) -> Response:
     return see_other(f"/console/missing/{report.report_id}")
 
 
-@router.post("/import")
+@router.post("/missing/import")
 async def import_list(request: Request, ctx: Ctx, session: Sess) -> Response:
     await checked_form(request, ctx, session)
     form = await request.form()
@@ -76,11 +76,19 @@ async def import_list(request: Request, ctx: Ctx, session: Sess) -> Response:
                 filename=upload.filename or "")
 
 
-@router.get("/{report_id}")
+@router.get("/missing/{report_id}")
 async def report_page(report_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     report = await service.get_report(ctx, session.user, report_id, client_address(request))
     candidates = await matching.candidates_for_report(ctx, session.user, report.report_id)
     return page(request, "missing/report.html", session=session, nav="missing", report=report,
                 statuses=STATUS_LABELS, reporters=REPORTED_BY_LABELS,
                 conditions=[CONDITION_LABELS[Condition(c)] for c in report.conditions],
+                candidates=candidates)
+
+
+@router.get("/cases/{case_id}/family-search")
+async def case_candidates(case_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    """The missing-person reports most likely to be this case's person, with the reasons."""
+    candidates = await matching.candidates_for_case(ctx, session.user, case_id, client_address(request))
+    return page(request, "missing/case_candidates.html", session=session, nav="cases", case_id=case_id,
                 candidates=candidates)

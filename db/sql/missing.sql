@@ -25,17 +25,26 @@ WHERE n.path LIKE $1 || '%'
 ORDER BY r.created_at DESC
 LIMIT $2 OFFSET $3;
 
--- name: missing_rows_by_ids
--- The rows the matcher compares, for candidate ids from the blocking index (open reports only).
-SELECT report_id, name, aliases, sex, birth_date, birth_year, height_cm, last_seen_on,
-       seen_province, origin_province, marks, clothing, conditions
-FROM missing_reports WHERE report_id = ANY($1::uuid[]) AND status = 'open';
-
--- name: block_votes
--- Candidates sharing blocking keys with the person, ranked by the votes of the shared keys.
-SELECT report_id, sum(weight) AS votes
-FROM missing_report_keys WHERE key = ANY($1::text[])
-GROUP BY report_id ORDER BY votes DESC LIMIT $2;
+-- name: blocked_reports
+-- The open reports sharing blocking keys with the person, the best-voted first: each shared key
+-- counts its pass's weight times its rarity (ln(1 + reports / reports under the key)), so a rare
+-- given name outvotes a busy province-quarter. One round trip: votes, then the rows to compare.
+WITH hits AS MATERIALIZED (
+    SELECT key, report_id, weight FROM missing_report_keys WHERE key = ANY($1::text[])
+), df AS (
+    SELECT key, count(*) AS n FROM hits GROUP BY key
+), best AS (
+    SELECT h.report_id,
+           sum(h.weight * ln(1 + greatest((SELECT reltuples FROM pg_class
+                                            WHERE relname = 'missing_reports'), 1) / df.n)) AS votes
+    FROM hits h JOIN df USING (key)
+    GROUP BY h.report_id ORDER BY votes DESC LIMIT $2
+)
+SELECT r.report_id, r.name, r.aliases, r.sex, r.birth_date, r.birth_year, r.height_cm, r.last_seen_on,
+       r.seen_province, r.origin_province, r.marks, r.clothing, r.conditions
+FROM best JOIN missing_reports r USING (report_id)
+WHERE r.status = 'open'
+ORDER BY best.votes DESC;
 
 -- name: rejected_reports_of_case
 SELECT report_id FROM match_candidates WHERE case_id = $1 AND status = 'rejected';

@@ -16,10 +16,11 @@ from datetime import date
 
 from domain.matching.compare import MatchRecord
 
-WEIGHTS = {"n": 8, "g": 5, "c": 3, "i": 2, "s": 2, "r": 2, "q": 3}
+WEIGHTS = {"n": 8, "g": 5, "c": 3, "i": 2, "s": 2, "r": 2, "q": 3, "o": 1}
 """Vote of a key of each pass (n full name sound, g given name, c surname + one character,
 i initials, s sex + birth band + origin, r place + sex + quarter, q the same with the birth
-band: narrower, so it ranks a nameless person's likely reports first)."""
+band: narrower, so it ranks a nameless person's likely reports first; o surname + sex + birth
+band, looked up only for someone known by surname alone, 老张)."""
 
 
 def _band(year: float) -> int:
@@ -46,6 +47,9 @@ def _name_keys(record: MatchRecord, bands: list[int]) -> set[str]:
                 keys.update(f"i:{initials}:{s}:{b // 2}" for b in bands)
                 for c in dict.fromkeys(form.given_fuzzy_syllables()):
                     keys.update(f"c:{sur}:{c}:{s}:{b // 2}" for b in bands)
+        elif form.surname and bands:
+            # 老张: only the surname; with sex and birth band it is still a (broad) key.
+            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in bands)
         if form.given:
             given = form.given_fuzzy()
             for s in sexes:
@@ -62,6 +66,8 @@ def report_keys(report: MatchRecord) -> set[str]:
     keys = _name_keys(report, bands)
     sexes = ["m", "f"] if _sex(report) == "u" else [_sex(report)]
     for form in report.forms():
+        if form.surname:
+            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in bands)
         if len(form.given) >= 2:
             # 小伟 for 周承伟: people are called by the last character of the given name.
             last = form.given_fuzzy_syllables()[-1]

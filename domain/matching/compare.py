@@ -86,6 +86,9 @@ def _form_level(a: NameForm, b: NameForm) -> int:
         return NAME_SURNAME if surname_a and surname_a == surname_b else NAME_NONE
     if a.given == b.given or a.given_fuzzy() == b.given_fuzzy():
         return NAME_NEAR if len(a.given) >= 2 else NAME_SIMILAR
+    short, full = (a, b) if len(a.given) < len(b.given) else (b, a)
+    if len(short.given) == 1 and short.given_fuzzy() == full.given_fuzzy_syllables()[-1]:
+        return NAME_SIMILAR  # 小娜 for 张艳娜: called by the last character of the given name
     if _position_level(a.given, b.given) >= NAME_NEAR and len(a.given) >= 2:
         return NAME_SIMILAR
     return NAME_NONE

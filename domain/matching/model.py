@@ -17,16 +17,26 @@ from domain.matching import compare
 from domain.matching.compare import MatchRecord
 
 PRIOR_LOG2 = -20.0
-"""Prior log2-odds that a report and a person are the same: about one in a million, the
-number of open reports a national system holds."""
+"""Default prior log2-odds that a report and a person are the same: about one in a million,
+the number of open reports a national system holds (see :func:`prior_for`)."""
+
+IN_POOL_LOG2 = 3.0
+"""log2 of the odds against the one sought being among those compared at all (1 in 8)."""
+
+
+def prior_for(pool: int) -> float:
+    """Prior log2-odds when one record is compared with ``pool`` others (λ in Splink's terms):
+    one of them at most is the same person, and only sometimes is that one among them."""
+    return -(math.log2(max(pool, 1)) + IN_POOL_LOG2)
 
 VERIFY_PROBABILITY = 0.9
 """At or above this probability a candidate opens a verification task."""
 
-SHOW_WEIGHT = PRIOR_LOG2 - 10
-"""Below this match weight (clear contradictions: another sex, another generation, found before
-being lost) a candidate is not shown, even among the best ten. Above it a caseworker sees the
-best ten with their probability, however low: for a long-term stayer a weak lead is a lead."""
+SHOW_BELOW_PRIOR = 10.0
+"""A candidate whose evidence weighs under minus this many bits (clear contradictions: another
+sex, another generation, found before being lost) is not shown, even among the best ten.
+Above it a caseworker sees the best ten with their probability, however low: for a long-term
+stayer a weak lead is a lead."""
 
 
 @dataclass(frozen=True)
@@ -120,9 +130,10 @@ class MatchScore(BaseModel):
         return self.probability >= VERIFY_PROBABILITY
 
 
-def weigh(report: MatchRecord, person: MatchRecord) -> tuple[float, tuple[int | None, ...]]:
+def weigh(report: MatchRecord, person: MatchRecord,
+          prior: float = PRIOR_LOG2) -> tuple[float, tuple[int | None, ...]]:
     """The match weight and each field's level: the fast path used to rank candidates."""
-    total = PRIOR_LOG2
+    total = prior
     levels = []
     for f in FIELDS:
         level = f.compare(report, person)
@@ -147,9 +158,9 @@ def explain(total: float, levels: tuple[int | None, ...]) -> MatchScore:
     return MatchScore(weight=round(total, 2), probability=probability, fields=lines)
 
 
-def score(report: MatchRecord, person: MatchRecord) -> MatchScore:
+def score(report: MatchRecord, person: MatchRecord, prior: float = PRIOR_LOG2) -> MatchScore:
     """Compare a missing-person report with a person, field by field."""
-    return explain(*weigh(report, person))
+    return explain(*weigh(report, person, prior))
 
 
 def reasons(result: MatchScore, limit: int = 3) -> list[str]:
