@@ -3,12 +3,16 @@ candidates the matcher found for a report."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from api.deps import Ctx, CurrentUser, client_address
 from api.errors import ApiError
-from api.missing import service
+from api.missing import matching, service
+from domain.matching.model import FieldComparison
 from domain.missing import ImportResult, MissingReport, MissingReportInput
 
 router = APIRouter(prefix="/api/v1/missing", tags=["family search"])
@@ -59,3 +63,21 @@ async def import_list(ctx: Ctx, user: CurrentUser, request: Request) -> ImportRe
     many were already registered, and each rejected row with its reason."""
     data, name = await read_upload(request)
     return await service.import_list(ctx, user, data, name, client_address(request))
+
+
+class CandidateView(BaseModel):
+    """One missing-person report proposed for a case, and the comparison behind it."""
+
+    report_id: uuid.UUID
+    report_number: str
+    probability: float
+    status: str
+    fields: list[FieldComparison]
+
+
+@router.get("/cases/{case_id}/candidates", response_model=list[CandidateView])
+async def case_candidates(ctx: Ctx, user: CurrentUser, case_id: str, request: Request) -> list[CandidateView]:
+    """Match the case's person now: the best reports (rejected pairs left out), field by field."""
+    rows = await matching.candidates_for_case(ctx, user, case_id, client_address(request))
+    return [CandidateView(**{k: r[k] for k in ("report_id", "report_number", "probability", "status",
+                                                "fields")}) for r in rows]
