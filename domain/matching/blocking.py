@@ -90,11 +90,15 @@ def person_keys(person: MatchRecord) -> set[str]:
         bands = list(range(_band(person.birth_year - spread), _band(person.birth_year + spread) + 1))
     keys = _name_keys(person, bands)
     sex = _sex(person)
-    if person.origin_province:
+    # The broad passes (origin, place and quarter without the birth band) only for someone
+    # whose name says little: their postings are long and would outvote a name's.
+    named = any(f.surname and f.given or len(f.given) >= 2 for f in person.forms())
+    if person.origin_province and not named:
         keys.update(f"s:{sex}:{b}:{person.origin_province}" for b in bands)
     if person.seen_on and person.seen_province:
         now = _quarter(person.seen_on)
-        keys.update(f"r:{person.seen_province}:{sex}:{q}" for q in range(now - 4, now + 1))
+        if not named or not bands:
+            keys.update(f"r:{person.seen_province}:{sex}:{q}" for q in range(now - 4, now + 1))
         keys.update(f"q:{person.seen_province}:{sex}:{q}:{b}" for q in range(now - 4, now + 1) for b in bands)
     return keys
 
