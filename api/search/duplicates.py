@@ -79,7 +79,7 @@ async def undo(ctx: AppContext, user: UserRecord, case_id: str, link_id: str, cl
     except ValueError:
         raise ApiError(404, "link_not_found", "找不到该合并记录") from None
     async with ctx.pool.acquire() as conn:
-        _, record = await load_case_for(conn, user=user, case_id=case_id, action="person_split",
+        _, record = await load_case_for(conn, user=user, case_id=case_id, action="person_link",
                                         client=client, write=True)
         links = {link.link_id for link in await person_links_repo.links_of(
             conn, case_id=record.case_id if record else uuid.UUID(int=0))}
