@@ -60,7 +60,8 @@ async def decide(ctx: AppContext, user: UserRecord, case_id: str, other_id: str,
     async with ctx.pool.acquire() as conn:
         _, record = await load_case_for(conn, user=user, case_id=case_id, action="person_link",
                                         client=client, write=True)
-        await load_case_for(conn, user=user, case_id=str(other), action="person_link", client=client)
+        other_report, _ = await load_case_for(conn, user=user, case_id=str(other), action="person_link",
+                                              client=client)
         if record is None or record.case_id == other:
             raise ApiError(409, "person_link_refused", "不能与本个案自身合并")
         made = await person_links_repo.add_link(conn, case_id=record.case_id, other=other,
@@ -69,7 +70,7 @@ async def decide(ctx: AppContext, user: UserRecord, case_id: str, other_id: str,
             raise ApiError(409, "person_link_exists", "这两个个案已经有合并或分开的决定，请先撤销")
         await audit(conn, user, action="person_merge" if same else "person_keep_apart",
                     subject=f"case:{record.case_id}", allowed=True, client=client,
-                    detail=f"other=case:{other} link={made}")
+                    detail=f"other={other_report.case_number}")
 
 
 async def undo(ctx: AppContext, user: UserRecord, case_id: str, link_id: str, client: str | None) -> None:
@@ -87,4 +88,4 @@ async def undo(ctx: AppContext, user: UserRecord, case_id: str, link_id: str, cl
             raise ApiError(404, "link_not_found", "找不到该合并记录")
         ended = await person_links_repo.end_link(conn, link_id=lid, by=user.username)
         await audit(conn, user, action="person_split" if ended["decision"] == "same" else "person_apart_withdrawn",
-                    subject=f"case:{case_id}", allowed=True, client=client, detail=f"link={lid}")
+                    subject=f"case:{case_id}", allowed=True, client=client)
