@@ -36,6 +36,8 @@ from api.hotline import routes as hotline_routes
 from api.hotline import views as hotline_views
 from api.ledger import routes as ledger_routes
 from api.ledger import views as ledger_views
+from api.missing import routes as missing_routes
+from api.missing import views as missing_views
 from api.network import routes as network_routes
 from api.network import views as network_views
 from api.operator import codec, health, history_views, metrics
@@ -103,7 +105,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
                         health, codec, audit_routes, finance_routes, operator_routes,
                         network_routes, ledger_routes, report_routes, hotline_routes,
                         patrol_routes, people_routes, oversight_routes, handbook_routes,
-                        photo_routes):
+                        photo_routes, missing_routes):
         app.include_router(json_routes.router)
     # The Temporal UI calls the codec endpoint from the browser, from its own origin.
     app.add_middleware(CORSMiddleware, allow_origins=[settings.temporal_ui],
@@ -116,7 +118,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,
                   case_list_views, worktable_views, search_views, case_action_views, document_views,
-                  chart_views, photo_views,
+                  chart_views, photo_views, missing_views,
                   case_views, history_views, task_views,
                   agency_views,
                   finance_views, operator_views, audit_views):
