@@ -384,6 +384,32 @@ async def open_cases(system: System, n: int, concurrency: int = 20) -> dict[str,
             "rss_after_mib": {k: round(v / mib) for k, v in system.rss.last.items()}}
 
 
+# --- profiles ----------------------------------------------------------------------------
+
+async def start_profilers(system: System, where: Path, tag: str) -> list[asyncio.subprocess.Process]:
+    """py-spy on the worker and the API while cases run (collapsed stacks, for flame graphs)."""
+    where.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the run
+    spy = str(Path(sys.executable).with_name("py-spy"))
+    procs = []
+    for name in ("worker", "api"):
+        procs.append(await asyncio.create_subprocess_exec(
+            spy, "record", "--nonblocking", "-r", "50", "-f", "raw", "-p",
+            str(system.rss.pids[name]), "-o", str(where / f"{name}-{tag}.txt"),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
+    await asyncio.sleep(1)
+    return procs
+
+
+async def stop_profilers(procs: list[asyncio.subprocess.Process]) -> None:
+    import signal
+
+    for proc in procs:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGINT)
+    for proc in procs:
+        await proc.wait()
+
+
 # --- the run -----------------------------------------------------------------------------
 
 def machine() -> dict[str, Any]:
@@ -437,7 +463,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         out["throughput"], out["latency"] = [], []
         for c in size.concurrency:
             n = max(size.cases, 2 * c)
+            profilers = await start_profilers(system, args.profile, f"c{c}") if args.profile else []
             engine = await run_cases(system, n, c)
+            await stop_profilers(profilers)
             bare = await run_bare(bare_client, spec, n, c)
             ratio = engine["cases_per_min"] / bare["cases_per_min"] if bare["cases_per_min"] else 0
             bare.pop("workflow_ids")
@@ -508,6 +536,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--stay-years", type=float)
     p.add_argument("--skip", help="comma-separated sections to skip: stay, open, read")
     p.add_argument("--json", type=Path, help="write the figures here")
+    p.add_argument("--profile", type=Path, help="py-spy the worker and the API into this folder")
     p.add_argument("--note", default="", help="e.g. what else was loading the machine")
     return p.parse_args(argv)
 
