@@ -40,18 +40,29 @@ def _rows(n: int, rng: random.Random, now: datetime) -> Iterator[tuple[Any, ...]
                closed or opened + timedelta(days=1), closed)
 
 
+SEEDED_TABLES = ("cases", "case_reports", "tasks", "case_events")
+
 CASE_COLUMNS = ["case_id", "case_number", "workflow_id", "station_node_id", "origin_node_id",
                 "stage", "classification", "is_minor", "person_name", "id_number", "overdue",
                 "next_deadline", "version", "opened_at", "updated_at", "closed_at"]
 
 
 async def seed(database_url: str, n: int, say: Callable[[str], None]) -> dict[str, Any]:
-    """COPY n cases, an open task for every open case, two or three timeline lines each."""
+    """COPY n cases with their intake rows, an open task for every open case, a done
+    follow-up visit for every case handed over, and two timeline lines for a closed case."""
     rng = random.Random(13)
     now = datetime.now(UTC)
     began = time.perf_counter()
     conn = await asyncpg.connect(database_url)
     try:
+        # Bulk load as one would: the secondary indexes are dropped, the rows copied, then the
+        # very same indexes built again (constraint indexes stay).
+        indexes = await conn.fetch(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = 'public'"
+            " AND i.tablename = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+            " WHERE c.conname = i.indexname)", list(SEEDED_TABLES))
+        for row in indexes:
+            await conn.execute(f'DROP INDEX "{row["indexname"]}"')
         batch = 100_000
         sample_ids: list[uuid.UUID] = []
         tasks_n = events_n = 0
@@ -71,21 +82,32 @@ async def seed(database_url: str, n: int, say: Callable[[str], None]) -> dict[st
             await conn.copy_records_to_table("tasks", records=tasks, columns=[
                 "task_id", "case_id", "kind", "assignee_node_id", "assignee_role", "status",
                 "opened_at", "deadline", "overdue", "workflow_id"])
-            events = []
+            events, visits = [], []
             for c in cases:
                 events.append((uuid.uuid4(), c[0], c[13], "reported", "发现途径：主动求助"))
                 if c[15] is not None:
                     kind = "handed_over" if rng.random() < 0.8 else "hospital_admitted"
                     events.append((uuid.uuid4(), c[0], c[15], kind, "已交接"))
+                    if kind == "handed_over":  # a follow-up visit by the origin's liaison, done
+                        due = c[15] + timedelta(days=91)
+                        visits.append((uuid.uuid4(), c[0], "follow_up_visit", c[4], "liaison", "done",
+                                       c[15], due, False, due - timedelta(days=rng.randrange(0, 5)),
+                                       "liaison", f"seed-follow-up:{c[1]}"))
+            await conn.copy_records_to_table("tasks", records=visits, columns=[
+                "task_id", "case_id", "kind", "assignee_node_id", "assignee_role", "status",
+                "opened_at", "deadline", "overdue", "completed_at", "completed_by", "workflow_id"])
+            tasks_n += len(visits)
             await conn.copy_records_to_table("case_events", records=events, columns=[
                 "event_id", "case_id", "occurred_at", "kind", "summary"])
             tasks_n += len(tasks)
             events_n += len(events)
+        for row in indexes:
+            await conn.execute(row["indexdef"])
         await conn.execute("ANALYZE cases; ANALYZE case_reports; ANALYZE tasks; ANALYZE case_events")
     finally:
         await conn.close()
     seconds = time.perf_counter() - began
-    say(f"   seeded {n:,} cases, {tasks_n:,} open tasks, {events_n:,} timeline lines (and their intake rows) in {seconds:.0f} s")
+    say(f"   seeded {n:,} cases, {tasks_n:,} tasks (open and follow-up visits), {events_n:,} timeline lines (and their intake rows) in {seconds:.0f} s")
     return {"cases": n, "tasks": tasks_n, "events": events_n, "seconds": round(seconds, 1),
             "sample_ids": [str(x) for x in sample_ids]}
 
