@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -122,8 +123,13 @@ class Inbox:
         params: dict[str, Any] = {"limit": 500}
         if wait and self.version is not None:
             params.update(since=self.version, wait=5)
-        resp = await self.http.get("/api/v1/tasks", headers=self.who, params=params)
-        self.polls += 1
+        try:
+            resp = await self.http.get("/api/v1/tasks", headers=self.who, params=params)
+        except httpx.HTTPError:
+            await asyncio.sleep(self.every)  # counted as a poll that found nothing
+            return
+        finally:
+            self.polls += 1
         if resp.status_code != 200:
             return
         if wait:
@@ -132,6 +138,12 @@ class Inbox:
             fut = self.waiting.get((task["case_id"], task["kind"]))
             if fut is not None and not fut.done():
                 fut.set_result(task)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
     async def _poll(self) -> None:
         while self.waiting:
@@ -203,11 +215,14 @@ async def run_cases(system: System, cases: int, concurrency: int) -> dict[str, A
         began = time.perf_counter()
         await asyncio.gather(*(run_one() for _ in range(cases)))
         elapsed = time.perf_counter() - began
+        for inbox in inboxes.values():
+            await inbox.close()
     return {"concurrency": concurrency, "cases": cases, "failed": len(failures),
             "failures": failures[:5], "seconds": round(elapsed, 2),
             "cases_per_min": round(len(numbers) / elapsed * 60, 1),
             "steps": {k: summary_ms(v) for k, v in sorted(t.items())},
-            "inbox_polls": sum(i.polls for i in inboxes.values()), "case_numbers": numbers}
+            "inbox_polls": sum(i.polls for i in inboxes.values()), "case_numbers": numbers,
+            "_raw": t, "_done": len(numbers), "_elapsed": elapsed}
 
 
 # --- bare Temporal -----------------------------------------------------------------------
@@ -295,7 +310,28 @@ async def run_bare(client: Client, spec: BareSpec, cases: int, concurrency: int)
             "failures": failures[:5], "seconds": round(elapsed, 2),
             "cases_per_min": round(done / elapsed * 60, 1),
             "steps": {k: summary_ms(v) for k, v in t.items()}, "updates_refused_early": refused,
-            "workflow_ids": ids}
+            "workflow_ids": ids, "_raw": t, "_done": done, "_elapsed": elapsed}
+
+
+def merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two runs at the same concurrency as one (alternated with the other side's runs, so a
+    machine whose load drifts weighs on both sides alike)."""
+    raw = Timings()
+    for part in (a, b):
+        for step, values in part["_raw"].items():
+            raw.setdefault(step, []).extend(values)
+    out = {k: v for k, v in a.items() if not k.startswith("_")}
+    elapsed, done = a["_elapsed"] + b["_elapsed"], a["_done"] + b["_done"]
+    out.update(cases=a["cases"] + b["cases"], failed=a["failed"] + b["failed"],
+               failures=(a["failures"] + b["failures"])[:5], seconds=round(elapsed, 2),
+               cases_per_min=round(done / elapsed * 60, 1),
+               steps={k: summary_ms(v) for k, v in sorted(raw.items())}, rounds=2)
+    for key in ("inbox_polls", "updates_refused_early"):
+        if key in a:
+            out[key] = a[key] + b[key]
+    for key in ("case_numbers", "workflow_ids"):
+        out.pop(key, None)
+    return out
 
 
 # --- histories ---------------------------------------------------------------------------
@@ -341,6 +377,7 @@ async def long_stay(system: System, years: float) -> dict[str, Any]:
                                 json={"service": "meals", "notes": f"care-{cares}"})
             cares += r.status_code == 200
             await asyncio.sleep(month)
+        await inbox.close()
     wid = f"rescue-case:{number}"
     runs = [w async for w in system.client.list_workflows(f"WorkflowId = '{wid}'")]
     sizes = []
@@ -457,6 +494,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         # Warm both paths (imports, caches, first workflow tasks) before measuring.
         warm = await run_cases(system, 1, 1)
         number = warm["case_numbers"][0] if warm["case_numbers"] else None
+        warm["_raw"] = None
         if number is None:
             raise RuntimeError(f"the warm-up case failed: {warm['failures']}")
         case_h, child_h = await case_histories(system.client, number)
@@ -477,14 +515,17 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         out["throughput"], out["latency"] = [], []
         for c in size.concurrency:
             n = max(size.cases, 2 * c)
+            half = n // 2
+            # Alternated engine, bare, bare, engine: a drifting load weighs on both alike.
             profilers = await start_profilers(system, args.profile, f"c{c}") if args.profile else []
-            engine = await run_cases(system, n, c)
+            engine_1 = await run_cases(system, half, c)
             await stop_profilers(profilers)
-            bare = await run_bare(bare_client, spec, n, c)
+            bare_1 = await run_bare(bare_client, spec, half, c)
+            bare_2 = await run_bare(bare_client, spec, n - half, c)
+            engine_2 = await run_cases(system, n - half, c)
+            engine, bare = merged(engine_1, engine_2), merged(bare_1, bare_2)
             ratio = engine["cases_per_min"] / bare["cases_per_min"] if bare["cases_per_min"] else 0
-            bare.pop("workflow_ids")
-            out["throughput"].append({"engine": {k: v for k, v in engine.items() if k != "case_numbers"},
-                                      "bare": bare, "ratio": round(ratio, 2)})
+            out["throughput"].append({"engine": engine, "bare": bare, "ratio": round(ratio, 2)})
             say(f"\n-- 1. whole cases through the API, {c} in flight, {n} cases")
             say(f"   failed: {engine['failed']}/{n} {engine['failures'] or ''}")
             for step, s in engine["steps"].items():
