@@ -70,7 +70,7 @@ class InboxSignals:
                 self.listening = True
                 self._wake_all()  # notifications may have been missed while not listening
                 await closed.wait()
-            except (OSError, asyncpg.PostgresError) as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure: reopen later, never die
                 log.warning("inbox notifications unavailable: %s", type(exc).__name__)
             finally:
                 self.listening = False
