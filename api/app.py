@@ -58,6 +58,7 @@ from api.reports import views as report_views
 from api.search import views as search_views
 from api.tasks import routes as task_routes
 from api.tasks import views as task_views
+from api.tasks.inbox_signals import InboxSignals
 from api.worktable import views as worktable_views
 from db.pool import create_pool
 from rescue.settings import Settings
@@ -77,18 +78,21 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
             raise RuntimeError("RESCUE_DATABASE_URL is required for the API")
         pool = await create_pool(settings.database_url)
         relay_task = None
+        inbox = InboxSignals(settings.database_url)
+        inbox_task = asyncio.create_task(inbox.run(), name="inbox-signals")
         try:
             client = await connect(settings)
             relay = Relay(pool, client, DELIVERERS)  # this process's share of the outbox
             relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
             app.state.context = AppContext(settings=settings, pool=pool, temporal=client,
-                                           relay=relay)
+                                           relay=relay, inbox=inbox)
             yield
         finally:
-            if relay_task is not None:
-                relay_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await relay_task
+            for task in (relay_task, inbox_task):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await pool.close()
 
     app = FastAPI(

@@ -15,6 +15,7 @@ from rescue.settings import Settings
 
 if TYPE_CHECKING:
     from api.outbox.relay import Relay
+    from api.tasks.inbox_signals import InboxSignals
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class AppContext:
     temporal: Client
     relay: Relay | None = field(default=None, compare=False)
     """This process's outbox relay (the lifespan starts it); None in contexts built by hand."""
+    inbox: InboxSignals | None = field(default=None, compare=False)
+    """Notifications of new tasks, for inboxes that wait (the lifespan starts it)."""
 
     @property
     def policy(self) -> Policy:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import Ctx, CurrentUser, client_address
 from api.tasks import service
@@ -12,10 +12,19 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
 
 @router.get("", response_model=list[TaskView])
-async def my_tasks(ctx: Ctx, user: CurrentUser, request: Request,
-                   limit: int = Query(default=100, ge=1, le=500)) -> list[TaskView]:
-    """Open tasks of the caller's organisation and role, overdue first, then by deadline."""
-    return await service.inbox(ctx, user, limit, client_address(request))
+async def my_tasks(ctx: Ctx, user: CurrentUser, request: Request, response: Response,
+                   limit: int = Query(default=100, ge=1, le=500),
+                   since: int | None = Query(default=None, description="上次答复的 X-Inbox-Version"),
+                   wait: float = Query(default=0, ge=0, le=25,
+                                       description="收件箱无新任务时最多等待的秒数")) -> list[TaskView]:
+    """Open tasks of the caller's organisation and role, overdue first, then by deadline.
+    With ``since`` (the X-Inbox-Version header of the last answer) and ``wait``, an inbox kept
+    open is answered when a task arrives (or after ``wait`` seconds) instead of polling."""
+    tasks, version = await service.inbox_when_changed(ctx, user, limit, client_address(request),
+                                                      since=since, wait=wait)
+    if version is not None:
+        response.headers["X-Inbox-Version"] = str(version)
+    return tasks
 
 
 @router.get("/{task_id}", response_model=TaskDetail)

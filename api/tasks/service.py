@@ -83,6 +83,20 @@ async def inbox(ctx: AppContext, user: UserRecord, limit: int = 100,
     return [task_view(t, user) for t in tasks]
 
 
+async def inbox_when_changed(ctx: AppContext, user: UserRecord, limit: int, client: str | None, *,
+                             since: int | None, wait: float) -> tuple[list[TaskView], int | None]:
+    """The inbox once it changed after version ``since`` (or ``wait`` s passed), and its
+    version now (None without notifications: the caller polls)."""
+    signals = ctx.inbox
+    if signals is None:
+        return await inbox(ctx, user, limit, client), None
+    key = f"{user.node_id}:{user.role.value}"
+    if since is not None and wait > 0:
+        await signals.wait(key, since, wait)
+    version = signals.current(key) if signals.listening else None  # before reading: no gap
+    return await inbox(ctx, user, limit, client), version
+
+
 async def load_task(ctx: AppContext, user: UserRecord, task_id: str, action: str,
                     client: str | None) -> TaskRecord:
     """The task if it is the caller's (404 unknown, 403 someone else's); audited."""

@@ -139,3 +139,69 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (request_id) DO UPDATE
 SET acknowledged_at = COALESCE(external_follow_ups.acknowledged_at, EXCLUDED.acknowledged_at),
     acknowledged_by = COALESCE(external_follow_ups.acknowledged_by, EXCLUDED.acknowledged_by);
+
+-- name: sync_case
+-- One workflow sync in one statement, one round trip: the case row (newest version wins),
+-- its new timeline lines (in order), its tasks done, withdrawn and open. Every part is
+-- idempotent by key or version, so a retried sync changes nothing. Foreign keys are checked
+-- at the end of the statement, so a case's first sync may bring its row and its lines.
+WITH upserted AS (
+    INSERT INTO cases (case_id, case_number, workflow_id, station_node_id, origin_node_id, stage,
+                       classification, is_minor, person_name, id_number, person, overdue,
+                       next_deadline, version, opened_at, updated_at, closed_at, runs,
+                       history_events, history_bytes)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::jsonb, $12, $13, $14, $15, $16, $17,
+            $18, $19, $20)
+    ON CONFLICT (case_id) DO UPDATE
+    SET station_node_id = EXCLUDED.station_node_id,
+        origin_node_id = EXCLUDED.origin_node_id, stage = EXCLUDED.stage,
+        classification = EXCLUDED.classification, is_minor = EXCLUDED.is_minor,
+        person_name = EXCLUDED.person_name, id_number = EXCLUDED.id_number,
+        person = COALESCE(EXCLUDED.person, cases.person), overdue = EXCLUDED.overdue,
+        next_deadline = EXCLUDED.next_deadline, version = EXCLUDED.version,
+        updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, runs = EXCLUDED.runs,
+        history_events = EXCLUDED.history_events, history_bytes = EXCLUDED.history_bytes
+    WHERE cases.version < EXCLUDED.version
+    RETURNING 1
+), touched AS (
+    -- A retried sync of the version already there still stamps its time (as before).
+    UPDATE cases SET updated_at = $16
+    WHERE case_id = $1 AND version = $14 AND updated_at IS DISTINCT FROM $16
+      AND NOT EXISTS (SELECT 1 FROM upserted)
+    RETURNING 1
+), lines AS (
+    INSERT INTO case_events (event_id, case_id, occurred_at, kind, summary, actor, agency, data)
+    SELECT e.event_id, $1, e.at, e.kind, e.summary, e.actor, e.agency, e.data::jsonb
+    FROM unnest($21::uuid[], $22::timestamptz[], $23::text[], $24::text[], $25::text[],
+                $26::text[], $27::text[]) WITH ORDINALITY AS e(event_id, at, kind, summary, actor,
+                                                               agency, data, n)
+    ORDER BY e.n
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING 1
+), done AS (
+    UPDATE tasks t SET status = 'done', completed_at = d.at, completed_by = d.by, overdue = false
+    FROM unnest($28::uuid[], $29::timestamptz[], $30::text[]) AS d(task_id, at, by)
+    WHERE t.task_id = d.task_id AND t.status = 'open'
+    RETURNING 1
+), withdrawn AS (
+    UPDATE tasks SET status = 'cancelled', completed_at = $31, overdue = false
+    WHERE task_id = ANY($32::uuid[]) AND status = 'open'
+    RETURNING 1
+), opened AS (
+    INSERT INTO tasks (task_id, case_id, kind, assignee_node_id, assignee_role, context, opened_at,
+                       deadline, overdue, workflow_id)
+    SELECT o.task_id, $1, o.kind, o.node, o.role, o.context::jsonb, o.opened_at, o.deadline,
+           o.overdue, NULL
+    FROM unnest($33::uuid[], $34::text[], $35::text[], $36::text[], $37::text[],
+                $38::timestamptz[], $39::timestamptz[], $40::boolean[])
+         AS o(task_id, kind, node, role, context, opened_at, deadline, overdue)
+    WHERE o.task_id <> ALL($28::uuid[]) AND o.task_id <> ALL($32::uuid[])
+    ON CONFLICT (task_id) DO UPDATE
+    SET overdue = EXCLUDED.overdue, assignee_node_id = EXCLUDED.assignee_node_id,
+        assignee_role = EXCLUDED.assignee_role, context = EXCLUDED.context
+    WHERE tasks.status = 'open'
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM upserted) + (SELECT count(*) FROM touched)
+     + (SELECT count(*) FROM lines) + (SELECT count(*) FROM done)
+     + (SELECT count(*) FROM withdrawn) + (SELECT count(*) FROM opened);

@@ -36,7 +36,10 @@ SELECT count(*) FILTER (WHERE t.deadline >= $2 AND t.deadline < $3) AS due,
        count(*) FILTER (WHERE t.deadline >= $2 AND t.deadline < $3 AND t.deadline < now()
                           AND (t.status = 'open' OR t.completed_at > t.deadline)) AS overdue
 FROM tasks t JOIN org_nodes n ON n.node_id = t.assignee_node_id
-WHERE starts_with(n.path, $1) AND t.kind = 'follow_up_visit' AND t.status <> 'cancelled';
+WHERE starts_with(n.path, $1) AND t.kind = 'follow_up_visit' AND t.status <> 'cancelled'
+  -- only the visits of the month, each side read from its own index (0019)
+  AND ((t.deadline >= $2 AND t.deadline < $3)
+       OR (t.status = 'done' AND t.completed_at >= $2 AND t.completed_at < $3));
 
 -- name: figures_lost_contact
 SELECT count(DISTINCT c.case_id)
