@@ -51,7 +51,18 @@ SANDBOX = SandboxedWorkflowRunner(
 """The sandbox takes the project's own workflow and domain modules as they are imported once
 (they hold constants only) instead of executing them again for every workflow it starts: that
 re-import was an eighth of the worker's CPU under load (issue 13). The stdlib and third-party
-restrictions stay; determinism of our code rests on review and tests/replay."""
+restrictions stay for everything else."""
+
+STRICT_SANDBOX = SandboxedWorkflowRunner()
+"""Every module re-imported in the sandbox, so a clock, a random number or I/O in our own
+workflow code fails the workflow task at once: what the test suite runs (``strict_sandbox``),
+as do the replay tests, so the speed of ``SANDBOX`` costs no determinism check."""
+
+
+def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner:
+    """The strict sandbox for tests and drills, the fast one for production."""
+    return STRICT_SANDBOX if settings.strict_sandbox else SANDBOX
+
 
 HEARTBEAT_SECONDS = 5.0
 """How often a worker refreshes its row in ``worker_heartbeats`` (health allows three misses)."""
@@ -102,7 +113,7 @@ def _worker(client: Client, settings: Settings, pool: asyncpg.Pool, store: CaseS
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        workflow_runner=SANDBOX,
+        workflow_runner=workflow_runner(settings),
         activities=[
             *store.all(),
             *NetworkStoreActivities(pool).all(),

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     """A workflow whose history passed this share of Temporal's warning limits (10,240 events,
     10 MiB) is listed on the operator page before it comes near them."""
 
+    strict_sandbox: bool = False
+    """Re-import our own workflow code in the sandbox for every workflow, so any clock, random
+    number or I/O in it fails at once (the test suite sets it; production runs faster without)."""
     metrics_host: str = "127.0.0.1"
     """Address the Prometheus endpoints listen on (loopback: scraped by a local agent)."""
     worker_metrics_port: int = Field(default=9091, ge=0, le=65535)

@@ -16,6 +16,10 @@ import pytest
 from stack.inprocess import running_stack
 from support import TEST_PAYLOAD_KEY, Stack
 
+# Every worker the suite starts (in process or as a child process) re-imports our workflow
+# code in the sandbox, so a clock, random number or I/O in it fails the test at once.
+os.environ.setdefault("RESCUE_STRICT_SANDBOX", "1")
+
 _exit_status = 0
 
 

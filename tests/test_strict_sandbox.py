@@ -1,0 +1,14 @@
+"""The suite's workers run the strict sandbox: workflow code that reads the clock fails there
+(while production's faster sandbox passes our own modules through)."""
+
+from __future__ import annotations
+
+from rescue.settings import load_settings
+from worker import SANDBOX, STRICT_SANDBOX, workflow_runner
+
+
+def test_the_suite_runs_the_strict_sandbox_and_production_the_fast_one() -> None:
+    assert workflow_runner(load_settings()) is STRICT_SANDBOX
+    assert workflow_runner(load_settings(strict_sandbox=False)) is SANDBOX
+    assert "workflows" in SANDBOX.restrictions.passthrough_modules
+    assert "workflows" not in STRICT_SANDBOX.restrictions.passthrough_modules
