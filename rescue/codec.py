@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 from collections.abc import Iterable, Sequence
 
@@ -18,6 +19,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, PayloadCodec
 
 ENCODING = b"binary/encrypted-aesgcm"
+REFUSED = b"binary/refused-plaintext"
+"""What an unencrypted payload becomes on the way in: no converter reads it, so a signal carrying
+it is dropped and an update refused (the SDK's own handling of an unreadable argument)."""
+
+logger = logging.getLogger(__name__)
 
 
 def key_id(key: bytes) -> str:
@@ -26,14 +32,21 @@ def key_id(key: bytes) -> str:
 
 
 class EncryptionCodec(PayloadCodec):
-    """Encrypts with the first key; decrypts with whichever key the payload names."""
+    """Encrypts with the first key; decrypts with whichever key the payload names.
 
-    def __init__(self, keys: Sequence[bytes]):
+    ``strict`` (the workers' and the API's client): a payload that is not encrypted is not
+    trusted — whoever reaches Temporal without the key could otherwise signal ``dna_result`` or
+    complete a task with a plaintext JSON payload. It is replaced by an unreadable one
+    (:data:`REFUSED`). The codec endpoint decodes leniently, to show an operator what came in.
+    """
+
+    def __init__(self, keys: Sequence[bytes], *, strict: bool = True):
         if not keys:
             raise ValueError("at least one payload key is required")
         self._current = keys[0]
         self._keys = {key_id(k): AESGCM(k) for k in keys}
         self._current_id = key_id(self._current)
+        self._strict = strict
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         aes = self._keys[self._current_id]
@@ -52,7 +65,12 @@ class EncryptionCodec(PayloadCodec):
         out = []
         for p in payloads:
             if p.metadata.get("encoding") != ENCODING:
-                out.append(p)
+                if self._strict:
+                    logger.warning("refused an unencrypted payload (encoding %r)",
+                                   p.metadata.get("encoding", b"")[:40])
+                    out.append(Payload(metadata={"encoding": REFUSED}))
+                else:
+                    out.append(p)
                 continue
             kid = p.metadata["encryption-key-id"].decode()
             aes = self._keys.get(kid)
