@@ -12,16 +12,39 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.console import STATIC_PATH
-from api.errors import ApiError
 
 TOO_LARGE = "请求内容过大，已拒绝（上限 {limit}）。请精简内容后重新提交。"
 
 
+class BodyTooLarge(HTTPException):
+    """Raised while the body streams in; an HTTP exception so that FastAPI's body parsing lets
+    it through (it turns anything else into a 400) and the handlers answer 413."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(413, message)
+
+
 def _size(n: int) -> str:
     return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+DRAINED_AT_MOST = 64 * 1024 * 1024
+"""A refused body is read on and thrown away up to this (a client still sending would otherwise
+see the connection close instead of the 413); beyond it the connection is simply closed."""
+
+
+async def _drain(receive: Receive, at_most: int) -> None:
+    """Read the rest of a refused body without keeping it (memory stays flat)."""
+    seen = 0
+    while seen <= at_most:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        seen += len(message.get("body", b""))
 
 
 class EdgeLimits:
@@ -41,6 +64,7 @@ class EdgeLimits:
                  else self.max_body)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
+            await _drain(receive, DRAINED_AT_MOST)
             await self._refuse(send, limit)
             return
         static = scope.get("path", "").startswith(STATIC_PATH + "/")
@@ -53,7 +77,7 @@ class EdgeLimits:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:  # the route's error handling answers 413 (JSON or a page)
-                    raise ApiError(413, "payload_too_large", TOO_LARGE.format(limit=_size(limit)))
+                    raise BodyTooLarge(TOO_LARGE.format(limit=_size(limit)))
             return message
 
         async def no_store(message: Message) -> None:
@@ -68,9 +92,10 @@ class EdgeLimits:
 
         try:
             await self.app(scope, counted, no_store)
-        except ApiError as exc:
-            if exc.status != 413 or started:
+        except BodyTooLarge:
+            if started:
                 raise
+            await _drain(receive, DRAINED_AT_MOST)
             if not started:
                 await self._refuse(send, limit)
 

@@ -110,7 +110,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized",
+                413: "payload_too_large"}.get(
             exc.status_code, "http_error")
         message = str(exc.detail)
         if not _CJK.search(message):  # Starlette's own "Not Found", "Method Not Allowed"…
