@@ -27,7 +27,7 @@ from api.context import AppContext
 from api.dashboard import views as dashboard_views
 from api.documents import views as document_views
 from api.edge import EdgeLimits
-from api.errors import install_error_handlers
+from api.errors import declare_common_errors, install_error_handlers
 from api.finance import routes as finance_routes
 from api.finance import views as finance_views
 from api.guard import guard_input
@@ -103,6 +103,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     if context is not None:
         app.state.context = context
     install_error_handlers(app)
+    declare_common_errors(app)
     for json_routes in (auth_routes, case_routes, case_actions, task_routes, agency_callbacks,
                         health, codec, audit_routes, finance_routes, operator_routes,
                         network_routes, ledger_routes, report_routes, hotline_routes,
