@@ -43,9 +43,9 @@ async def cookie_user(ctx: Ctx, request: Request) -> UserRecord:
     """The console session's user, for the Temporal UI's codec calls from the browser. A JSON
     content type is required: a cross-site form cannot send one without a CORS preflight,
     which this origin does not grant (so the cookie cannot be ridden by another site)."""
+    user, _ = await session_user(ctx, request.cookies.get(SESSION_COOKIE), client_address(request))
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise ApiError(415, "json_required", "请求体应为 JSON")
-    user, _ = await session_user(ctx, request.cookies.get(SESSION_COOKIE), client_address(request))
     return user
 
 
