@@ -7,7 +7,7 @@ import logging
 
 import httpx
 
-from rescue.logs import PathOnly
+from rescue.logs import PathOnly, setup_logging
 from rescue.settings import Settings
 from support import Stack, login
 
@@ -52,6 +52,14 @@ async def test_answers_with_personal_data_are_not_cached(api: httpx.AsyncClient)
 
 
 def test_the_access_log_keeps_the_path_without_the_query(caplog) -> None:  # type: ignore[no-untyped-def]
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:  # what `python -m api` does at start: uvicorn's access lines get the filter
+        setup_logging(Settings(), "api")
+        assert any(isinstance(f, PathOnly) for f in logging.getLogger("uvicorn.access").filters)
+    finally:
+        root.handlers[:], level = kept
+        root.setLevel(level)
     access = logging.getLogger("uvicorn.access.test")
     access.addFilter(PathOnly())
     with caplog.at_level(logging.INFO, logger="uvicorn.access.test"):
