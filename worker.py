@@ -166,8 +166,14 @@ def _runtime(settings: Settings) -> Runtime | None:
     if not settings.worker_metrics_port:
         return None
     bind = f"{settings.metrics_host}:{settings.worker_metrics_port}"
+    try:
+        runtime = Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind)))
+    except ValueError as exc:  # the port is taken: cases matter more than their metrics
+        log.error("worker metrics not served on %s (%s): the worker runs without them; "
+                  "free the port or set RESCUE_WORKER_METRICS_PORT", bind, exc)
+        return None
     log.info("worker metrics on http://%s/metrics", bind)
-    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind)))
+    return runtime
 
 
 def main() -> None:

@@ -16,10 +16,14 @@ from rescue.settings import load_settings
 def main() -> None:
     settings = load_settings()
     setup_logging(settings, "api")
+    log = logging.getLogger("api")
     if settings.api_metrics_port:  # request and outbox metrics, apart from the public port
-        start_http_server(settings.api_metrics_port, addr=settings.metrics_host)
-        logging.getLogger("api").info("API metrics on http://%s:%s/metrics",
-                                      settings.metrics_host, settings.api_metrics_port)
+        try:
+            start_http_server(settings.api_metrics_port, addr=settings.metrics_host)
+            log.info("API metrics on http://%s:%s/metrics", settings.metrics_host, settings.api_metrics_port)
+        except OSError as exc:  # the port is taken: the console matters more than its metrics
+            log.error("API metrics not served on %s:%s (%s): the API runs without them; free the port "
+                      "or set RESCUE_API_METRICS_PORT", settings.metrics_host, settings.api_metrics_port, exc)
     app = create_app(settings)
     status = 0
     try:

@@ -25,6 +25,8 @@ class ReportRecord(BaseModel):
     station_node_id: str
     reported_by: uuid.UUID | None
     created_at: datetime
+    reported_name: str | None = None
+    """The name the report gave, if any (rows name the person by it until registration)."""
 
 
 class CaseRecord(BaseModel):
@@ -59,6 +61,7 @@ async def register_report(
     station_node_id: str,
     reported_by: uuid.UUID | None,
     workflow_id_for: Callable[[str], str],
+    reported_name: str | None = None,
 ) -> tuple[ReportRecord, bool]:
     """Bind a report id to a new case number, or return the existing binding.
 
@@ -78,6 +81,7 @@ async def register_report(
         channel,
         station_node_id,
         reported_by,
+        reported_name,
     )
     if row is not None:
         return ReportRecord(**dict(row)), True

@@ -26,6 +26,8 @@ class Admission(BaseModel):
     case_id: uuid.UUID
     case_number: str
     person_name: str | None
+    """The registered name, or before registration the name the report gave."""
+    name_reported: bool = False
     is_minor: bool
     admitted_at: datetime
     admission_no: str | None

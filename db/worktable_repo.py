@@ -48,6 +48,9 @@ class WorkRow(BaseModel):
     overdue: bool
     workflow_id: str | None
     person_name: str | None
+    """The registered name, or before registration the name the report gave."""
+    name_reported: bool = False
+    """The name is the report's, not yet confirmed at registration."""
     is_minor: bool
     sex: str | None
     stage: str

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         LostContactReportInput,
         SupervisorQuery,
     )
+    from domain.case import TaskCompletion
     from domain.child_flows import FollowUpInput, FollowUpResult
     from domain.enums import Role, TaskKind
     from domain.ledger import REGISTER_RETURNED_PERSON, ReturnedPersonInput
@@ -33,6 +34,11 @@ with workflow.unsafe.imports_passed_through():
 
 PATCH_LEDGER = "ledger-on-follow-up"
 """Issue 5: follow-ups started before it did not register the person in the ledger."""
+
+PATCH_VISIT_EARLY = "visit-early"
+"""Issue 10: the next visit's task opens as soon as the last one is done, due at the interval
+(so the liaison can record a visit before its due date); before it, the task opened only when
+the interval had passed. Late at the same moment either way: due date + the visit's deadline."""
 
 
 @workflow.defn
@@ -65,12 +71,7 @@ class FollowUpWorkflow(TaskOwner):
                     community_node_id=inp.community_node_id, person_name=inp.person_name,
                     id_number=inp.id_number), str)
         for _ in range(inp.policy.follow_up_visits_per_run):
-            rt.busy = False
-            await workflow.sleep(inp.policy.follow_up_interval)
-            rt.busy = True
-            self.visits += 1
-            hint = "已随访多次，请评估是否结束随访" if self.visits >= inp.policy.follow_up_max_visits else None
-            done = await rt.task(TaskKind.FOLLOW_UP_VISIT, liaison, visit=self.visits, hint=hint)
+            done = await self._visit(liaison)
             visit = FollowUpVisitPayload.model_validate(done.payload)
             rt.event("visited", f"第{self.visits}次随访：" + ("见到本人" if visit.met_person else "未见到本人")
                      + ("，已联系家属" if visit.family_contacted else "，未联系上家属"),
@@ -104,6 +105,29 @@ class FollowUpWorkflow(TaskOwner):
         workflow.continue_as_new(inp.model_copy(update={
             "visits_done": self.visits, "last_family_contact_at": last_contact,
             "lost_contact_reported": lost_reported}))
+
+    async def _visit(self, liaison: Assignee) -> TaskCompletion:
+        """The next visit: a task open from now, due at the follow-up interval (``visit-early``),
+        or, in runs from before, a task opened only once the interval has passed."""
+        rt, policy = self.rt, self.inp.policy
+        early = workflow.patched(PATCH_VISIT_EARLY)
+        if not early:
+            rt.busy = False
+            await workflow.sleep(policy.follow_up_interval)
+            rt.busy = True
+        self.visits += 1
+        hint = "已随访多次，请评估是否结束随访" if self.visits >= policy.follow_up_max_visits else None
+        if not early:
+            return await rt.task(TaskKind.FOLLOW_UP_VISIT, liaison, visit=self.visits, hint=hint)
+        due = workflow.now() + policy.follow_up_interval
+        task = await rt.open_task(
+            TaskKind.FOLLOW_UP_VISIT, liaison,
+            deadline=policy.follow_up_interval + policy.deadline_for(TaskKind.FOLLOW_UP_VISIT),
+            visit=self.visits, hint=hint, due_on=policy.local_date(due).isoformat())
+        done = await rt.await_task(task)
+        if done is None:
+            raise asyncio.CancelledError(f"task {task.task_id} withdrawn")
+        return done
 
     async def _refer(self, need: str) -> None:
         """A referral (低保, 临时救助, 医疗救助…) is a task for the township above the community."""

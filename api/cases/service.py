@@ -165,7 +165,7 @@ async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
         record, created = await register_report(
             conn, report_id=body.report_id, channel=body.channel.value,
             station_node_id=station.node_id, reported_by=user.user_id,
-            workflow_id_for=case_workflow_id)
+            workflow_id_for=case_workflow_id, reported_name=body.person_name)
         await audit(conn, user, action="create_case", subject=f"case:{record.case_id}",
                     allowed=True, client=client, detail="new" if created else "repeat")
     report = DiscoveryReport.model_validate(body.model_dump(exclude={"station_node_id", "policy", "policy_overrides"}))

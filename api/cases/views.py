@@ -37,7 +37,7 @@ from api.errors import ApiError
 from api.guard import edge_context
 from api.operator.routes import workflow_url
 from api.photos.views import photo_panel
-from db.cases_repo import get_case
+from db.cases_repo import get_case, get_report_by_case
 from db.network_repo import (
     STATION_LEVELS,
     list_nodes,
@@ -170,6 +170,7 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
         reached = await stages_reached(conn, case_id=cid)
         notice = await latest_notice(conn, case_id=cid)
         record = await get_case(conn, case_id=cid)
+        report = await get_report_by_case(conn, case_id=cid)
         names = {n.node_id: n.name for n in await list_nodes(conn)}
     timeline = masked_timeline(user, events)
     actors = await _display_names(ctx, (e.actor for e in timeline))
@@ -189,6 +190,7 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
                               station_node_id=case.station_node_id,
                               next_url=f"/console/cases/{case.case_id}")
     return page(request, "cases/case.html", nav="cases", case=case, nodes=names, actors=actors,
+                reported_name=report.reported_name if report else None,
                 mine=mine, open_tasks=open_tasks, timeline=timeline, notice=notice_of(request),
                 temporal_url=temporal_url, task_urls=task_urls,
                 steps=stepper(case.stage, reached, seen, case.outcome), next_step=next_step,

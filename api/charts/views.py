@@ -1,5 +1,5 @@
-"""统计图表: cases per month, how far cases got, late tasks by the unit that holds them, and
-the treatment budget used, each a server-drawn SVG beside the table of its numbers. Station
+"""统计图表: cases per month, how far cases got, late tasks by the unit that holds them, 12349
+calls and people met on patrols per month, and the treatment budget used, each a server-drawn SVG beside the table of its numbers. Station
 staff and the bureau see their stations' charts; finance and the bureau see the budget."""
 
 from __future__ import annotations
@@ -63,11 +63,15 @@ async def _charts(ctx: Ctx, user: UserRecord, client: str | None,
             per_month = await charts_repo.cases_per_month(conn, station_ids=stations, since=since)
             funnel = await charts_repo.stage_funnel(conn, station_ids=stations)
             late = await charts_repo.overdue_by_unit(conn, station_ids=stations)
+            calls = await charts_repo.hotline_per_month(conn, node_path=user.node_path, since=since)
+            met = await charts_repo.patrol_encounters_per_month(conn, node_path=user.node_path, since=since)
             await audit(conn, user, action="read_figures", subject=f"node:{user.node_id}", allowed=True,
                         client=client, detail="charts")
         month_items = [(f"{int(m[5:])}月", per_month.get(m, 0)) for m in months]
         funnel_items = [(text, funnel.get(key, 0)) for key, text in FUNNEL]
         late_items = [(f"{unit}·{label(Role(role))}", n) for unit, role, n in late]
+        call_items = [(f"{int(m[5:])}月", calls.get(m, 0)) for m in months]
+        met_items = [(f"{int(m[5:])}月", met.get(m, 0)) for m in months]
         specs = [
             ("cases-per-month", "每月新立个案", f"近{MONTHS}个月，按立案月份（北京时间）", month_items,
              lambda items: draw.columns(items, title="每月新立个案", unit="")),
@@ -75,6 +79,10 @@ async def _charts(ctx: Ctx, user: UserRecord, client: str | None,
              lambda items: draw.horizontal_bars(items, title="个案办理进度")),
             ("overdue-by-unit", "超期任务（按办理单位）", "本站个案中已超过期限的待办任务，按办理单位和岗位",
              late_items, lambda items: draw.horizontal_bars(items, title="超期任务", highlight=True)),
+            ("hotline-per-month", "每月12349来电", f"近{MONTHS}个月，辖区内的求助、发现和咨询来电", call_items,
+             lambda items: draw.columns(items, title="每月12349来电", unit="")),
+            ("patrol-encounters", "专项巡查发现人员（按月）", f"近{MONTHS}个月，专项巡查中遇到的人员，按巡查开始月份",
+             met_items, lambda items: draw.columns(items, title="专项巡查发现人员", unit="")),
         ]
         for key, title, note, items, make in specs:
             empty = not any(v for _, v in items)

@@ -4,11 +4,14 @@ out; what a role may not see is masked before it gets here."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer
 
 from api.cases.case_page import with_names
 from api.console.render import cn_time, yuan
@@ -44,6 +47,8 @@ class Facts:
     printed_by: str
     printed_at: datetime
     open_tasks: list[tuple[str, str, datetime]] = field(default_factory=list)
+    photo: bytes | None = None
+    """The latest admission photo in clear, for the notice (roles that see photos only)."""
 
 
 TITLES = {
@@ -148,7 +153,18 @@ def family_search_notice(f: Facts) -> list[Flowable]:
         f"，电话：{f.station_phone}" if f.station_phone else "") + "；全国救助热线 12349（24小时）。"
     return [*title_block("寻亲公告", f.station),
             *paragraphs([Line(text, 13), Line(""), Line(contact), Line(f"发布时间：{published}")]),
-            Paragraph("（照片：受助人员照片按规定在站内公告栏张贴）", style(9)), *_footer(f)]
+            *_photo(f.photo), *_footer(f)]
+
+
+def _photo(data: bytes | None) -> list[Flowable]:
+    """The person's photo, 45 mm wide, or a line saying that it is not printed here."""
+    if data is None:
+        return [Paragraph("（受助人员照片未随本公告打印）", style(9))]
+    reader = ImageReader(io.BytesIO(data))
+    width, height = reader.getSize()
+    shown = 45 * mm
+    return [Spacer(1, 4 * mm), Image(io.BytesIO(data), width=shown, height=shown * height / max(width, 1)),
+            Paragraph("受助人员照片", style(9))]
 
 
 def case_summary(f: Facts) -> list[Flowable]:

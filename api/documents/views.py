@@ -14,7 +14,14 @@ from fastapi import APIRouter, Request, Response
 from temporalio.service import RPCError
 
 from api.audit.trail import audit
-from api.auth.access import Sensitive, masked_person, masked_tasks, masked_timeline, sees
+from api.auth.access import (
+    Sensitive,
+    masked_person,
+    masked_tasks,
+    masked_timeline,
+    may_see_photos,
+    sees,
+)
 from api.cases.access import load_case_for
 from api.console.render import ConsoleRoute
 from api.console.session import Sess
@@ -22,6 +29,7 @@ from api.deps import Ctx, client_address
 from api.documents.content import BUILDERS, TITLES, Facts, channel_label
 from api.errors import ApiError
 from api.exports.pdf import build
+from api.photos.service import case_photos, view_photo
 from db.network_repo import list_nodes
 from db.person_repo import events_page, kinds_seen, latest_notice
 from db.tasks_repo import list_open_tasks_of_case
@@ -103,6 +111,10 @@ async def print_document(case_id: str, slug: str, request: Request, ctx: Ctx, se
         printed_by=user.display_name, printed_at=datetime.now(UTC),
         open_tasks=[(label(t.kind), f"{names.get(t.assignee.node_id, '办理单位')}·{label(t.assignee.role)}",
                      t.deadline) for t in tasks])
+    if slug == "family-search-notice" and may_see_photos(user):
+        photos = await case_photos(ctx, user, case_id, client)
+        if photos:
+            facts.photo, _ = await view_photo(ctx, user, case_id, photos[-1].photo_id, client)
     title = TITLES[slug]
     pdf = await asyncio.to_thread(build, BUILDERS[slug](facts), title=f"{title} {record.case_number}")
     filename = f"{title}-{record.case_number}.pdf"

@@ -43,11 +43,13 @@ class Row(BaseModel):
     supervision: SupervisionNote | None = None
 
 
-def person_text(name: str | None, sex: str | None) -> str:
+def person_text(name: str | None, sex: str | None, *, reported: bool = False) -> str:
+    """The person as a row names them: 张建国（男）, 李某（据报告）before registration, 姓名不详."""
     shown = name or "姓名不详"
+    notes = ["据报告"] if reported and name else []
     if sex and sex in Sex._value2member_map_ and sex != Sex.UNKNOWN.value:
-        shown += f"（{label(Sex(sex))}）"
-    return shown
+        notes.append(label(Sex(sex)))
+    return shown + (f"（{'，'.join(notes)}）" if notes else "")
 
 
 def _condition(ctx: dict[str, Any]) -> str:
@@ -103,7 +105,9 @@ def place_and_step(row: WorkRow, note: SupervisionNote | None = None) -> tuple[s
     if kind == TaskKind.FOLLOW_UP_VISIT:
         n = ctx.get("visit")
         hint = f"；{ctx['hint']}" if ctx.get("hint") else ""
-        return origin, f"上门随访本人及家属（第{n}次）{hint}" if n else f"上门随访本人及家属{hint}"
+        due = f"，{ctx['due_on']}前随访，可提前记录" if ctx.get("due_on") else ""
+        return origin, (f"上门随访本人及家属（第{n}次{due}）{hint}" if n
+                        else f"上门随访本人及家属{due}{hint}")
     if kind == TaskKind.REFERRAL:
         return origin, f"办理随访转介：{ctx.get('need', '')}，决定是否纳入"
     if kind == TaskKind.SETTLEMENT_REVIEW:
@@ -143,6 +147,7 @@ def to_row(row: WorkRow, *, note: SupervisionNote | None = None, assignee: str =
     place, step = place_and_step(row, note)
     overdue = row.overdue or row.deadline < datetime.now(row.deadline.tzinfo)
     return Row(task_id=str(row.task_id), case_id=str(row.case_id), case_number=row.case_number,
-               kind=row.kind, kind_label=label(row.kind), person=person_text(row.person_name, row.sex),
+               kind=row.kind, kind_label=label(row.kind),
+               person=person_text(row.person_name, row.sex, reported=row.name_reported),
                is_minor=row.is_minor, place=place, next_step=step, deadline=row.deadline,
                overdue=overdue, assignee=assignee, supervision=note)

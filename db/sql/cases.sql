@@ -1,19 +1,22 @@
 -- name: insert_report
 INSERT INTO case_reports (report_id, case_id, case_number, workflow_id, channel, station_node_id,
-                          reported_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+                          reported_by, reported_name)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (report_id) DO NOTHING
-RETURNING report_id, case_id, case_number, workflow_id, channel, station_node_id, reported_by, created_at;
+RETURNING report_id, case_id, case_number, workflow_id, channel, station_node_id, reported_by, created_at,
+          reported_name;
 
 -- name: next_case_number
 SELECT 'JZ' || to_char(now(), 'YYYY') || '-' || lpad(nextval('case_number_seq')::text, 6, '0');
 
 -- name: get_report
-SELECT report_id, case_id, case_number, workflow_id, channel, station_node_id, reported_by, created_at
+SELECT report_id, case_id, case_number, workflow_id, channel, station_node_id, reported_by, created_at,
+       reported_name
 FROM case_reports WHERE report_id = $1;
 
 -- name: get_report_by_case
-SELECT report_id, case_id, case_number, workflow_id, channel, station_node_id, reported_by, created_at
+SELECT report_id, case_id, case_number, workflow_id, channel, station_node_id, reported_by, created_at,
+       reported_name
 FROM case_reports WHERE case_id = $1;
 
 -- name: upsert_case

@@ -24,3 +24,18 @@ WHERE t.status = 'open' AND t.deadline < now() AND c.station_node_id = ANY($1::t
 GROUP BY n.name, t.assignee_role
 ORDER BY count(*) DESC, n.name
 LIMIT 15;
+
+-- name: chart_hotline_per_month
+-- 12349 calls per month (China time) about the areas under the node path $1, since $2.
+SELECT to_char(h.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, count(*) AS n
+FROM hotline_calls h JOIN org_nodes a ON a.node_id = h.area_node_id
+WHERE starts_with(a.path, $1) AND h.received_at >= $2
+GROUP BY 1 ORDER BY 1;
+
+-- name: chart_patrol_encounters_per_month
+-- People met on special patrols per month (by the patrol's start), areas under $1, since $2.
+SELECT to_char(p.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month,
+       sum(jsonb_array_length(p.encounters)) AS n
+FROM patrols p JOIN org_nodes a ON a.node_id = p.area_node_id
+WHERE starts_with(a.path, $1) AND p.started_at >= $2
+GROUP BY 1 ORDER BY 1;

@@ -18,12 +18,15 @@ LIMIT $2;
 
 -- name: desk_admissions
 -- Patients admitted by the hospital with an introduction letter, and whether discharged.
-SELECT e.case_id, c.case_number, c.person_name, c.is_minor, e.occurred_at AS admitted_at,
+SELECT e.case_id, c.case_number, COALESCE(c.person_name, r.reported_name) AS person_name,
+       (c.person_name IS NULL AND r.reported_name IS NOT NULL) AS name_reported,
+       c.is_minor, e.occurred_at AS admitted_at,
        e.data->>'admission_no' AS admission_no,
        (SELECT min(d.occurred_at) FROM case_events d
         WHERE d.case_id = e.case_id AND d.kind = 'hospital_discharged'
           AND d.occurred_at >= e.occurred_at) AS discharged_at
 FROM case_events e JOIN cases c ON c.case_id = e.case_id
+LEFT JOIN case_reports r ON r.case_id = c.case_id
 WHERE e.kind = 'hospital_admitted'
 ORDER BY e.occurred_at DESC
 LIMIT $1;

@@ -20,11 +20,14 @@ SELECT
 -- person, the case's station and origin, and for a supervision task the late task itself.
 SELECT t.task_id, t.case_id, c.case_number, t.kind, t.assignee_node_id, t.assignee_role,
        t.context, t.opened_at, t.deadline, t.overdue, t.workflow_id,
-       c.person_name, c.is_minor, c.person->>'sex' AS sex, c.stage,
+       COALESCE(c.person_name, r.reported_name) AS person_name,
+       (c.person_name IS NULL AND r.reported_name IS NOT NULL) AS name_reported,
+       c.is_minor, c.person->>'sex' AS sex, c.stage,
        c.station_node_id, s.name AS station_name, s.address AS station_address,
        c.origin_node_id, o.name AS origin_name
 FROM tasks t
 JOIN cases c ON c.case_id = t.case_id
+LEFT JOIN case_reports r ON r.case_id = c.case_id
 JOIN org_nodes s ON s.node_id = c.station_node_id
 LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
 WHERE t.assignee_node_id = $1 AND t.assignee_role = $2 AND t.status = 'open'
@@ -49,11 +52,14 @@ ORDER BY node_id, duty, name;
 -- between now and the end of today ($3), as the dashboard counts them.
 SELECT t.task_id, t.case_id, c.case_number, t.kind, t.assignee_node_id, t.assignee_role,
        t.context, t.opened_at, t.deadline, t.overdue, t.workflow_id,
-       c.person_name, c.is_minor, c.person->>'sex' AS sex, c.stage,
+       COALESCE(c.person_name, r.reported_name) AS person_name,
+       (c.person_name IS NULL AND r.reported_name IS NOT NULL) AS name_reported,
+       c.is_minor, c.person->>'sex' AS sex, c.stage,
        c.station_node_id, s.name AS station_name, s.address AS station_address,
        c.origin_node_id, o.name AS origin_name
 FROM tasks t
 JOIN cases c ON c.case_id = t.case_id
+LEFT JOIN case_reports r ON r.case_id = c.case_id
 JOIN org_nodes s ON s.node_id = c.station_node_id
 LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
 WHERE t.status = 'open' AND c.station_node_id = ANY($1::text[])
@@ -83,11 +89,14 @@ ORDER BY h.updated_at;
 -- One task with what its row says (for the task's own page).
 SELECT t.task_id, t.case_id, c.case_number, t.kind, t.assignee_node_id, t.assignee_role,
        t.context, t.opened_at, t.deadline, t.overdue, t.workflow_id,
-       c.person_name, c.is_minor, c.person->>'sex' AS sex, c.stage,
+       COALESCE(c.person_name, r.reported_name) AS person_name,
+       (c.person_name IS NULL AND r.reported_name IS NOT NULL) AS name_reported,
+       c.is_minor, c.person->>'sex' AS sex, c.stage,
        c.station_node_id, s.name AS station_name, s.address AS station_address,
        c.origin_node_id, o.name AS origin_name
 FROM tasks t
 JOIN cases c ON c.case_id = t.case_id
+LEFT JOIN case_reports r ON r.case_id = c.case_id
 JOIN org_nodes s ON s.node_id = c.station_node_id
 LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
 WHERE t.task_id = $1;

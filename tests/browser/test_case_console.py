@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import uuid
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ pytest.importorskip("playwright")
 
 from browser_support import fits_the_screen, log_in, shot  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
+from PIL import Image  # noqa: E402
 from playwright.async_api import Page, expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
@@ -41,10 +43,14 @@ async def no_raw_words(page: Page) -> None:
     assert found is None, f"raw word on {page.url}: {found.group(0)!r}"
 
 
-async def pdf_text(page: Page, href: str) -> str:
+async def pdf_of(page: Page, href: str) -> PdfReader:
     resp = await page.request.get(href)
     assert resp.status == 200 and resp.headers["content-type"] == "application/pdf"
-    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(await resp.body())).pages)
+    return PdfReader(io.BytesIO(await resp.body()))
+
+
+async def pdf_text(page: Page, href: str) -> str:
+    return "".join(p.extract_text() for p in (await pdf_of(page, href)).pages)
 
 
 async def minor_in_search(api: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
@@ -66,6 +72,11 @@ async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncC
     case_id, _ = await minor_in_search(api)
     await wait_for_task(api, await login(api, "police"), case_id, "dna_sample")
     caseworker = await login(api, "caseworker")
+    photo = io.BytesIO()
+    Image.new("RGB", (60, 80), (90, 120, 150)).save(photo, format="PNG")
+    uploaded = await api.post(f"/api/v1/cases/{case_id}/photos", headers=caseworker,
+                              files={"file": ("photo.png", photo.getvalue(), "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
     for _ in range(200):  # the notice goes out a moment after the search starts
         if "notice_published" in kinds(await get_case(api, caseworker, case_id)):
             break
@@ -102,8 +113,10 @@ async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncC
     # documents print as PDF with the case's facts, in Chinese
     form = await pdf_text(page, await page.get_by_role("link", name="入站登记表（PDF）").get_attribute("href"))
     assert "入站登记表" in form and "林小雨" in form and "未成年人（按年龄认定）" in form
-    notice = await pdf_text(page, await page.get_by_role("link", name="寻亲公告（PDF）").get_attribute("href"))
-    assert "寻亲公告" in notice and "12349" in notice
+    notice = await pdf_of(page, await page.get_by_role("link", name="寻亲公告（PDF）").get_attribute("href"))
+    text = "".join(p.extract_text() for p in notice.pages)
+    assert "寻亲公告" in text and "12349" in text and "受助人员照片" in text
+    assert len(notice.pages[0].images) == 1  # the admission photo, printed with the notice
     summary = await pdf_text(page, await page.get_by_role("link", name="个案摘要（PDF）").get_attribute("href"))
     assert "提供衣物" in summary
 
@@ -111,7 +124,7 @@ async def test_the_case_page_as_the_work_is_done(screen: Page, api: httpx.AsyncC
 async def test_worktables_say_what_to_do(desktop: Page, phone: Page, stack: Stack,
                                          api: httpx.AsyncClient) -> None:
     caseworker = await login(api, "caseworker")
-    case_id = await open_case(api, caseworker, condition="elderly", place="人民桥下涵洞",
+    case_id = await open_case(api, caseworker, condition="elderly", place="人民桥下涵洞", person_name="王桂兰",
                               policy_overrides={"task_deadlines": {"escort": 1}, "escalation_repeat": 3600})
     minor_id, _ = await minor_in_search(api)
     police = await login(api, "police")
@@ -126,6 +139,7 @@ async def test_worktables_say_what_to_do(desktop: Page, phone: Page, stack: Stac
     row = page.get_by_role("row").filter(has_text=escort["case_number"])
     await expect(row).to_contain_text("人民桥下涵洞")
     await expect(row).to_contain_text("护送到示范市救助管理站")
+    await expect(row).to_contain_text("王桂兰（据报告")  # the reporter's name, before registration
     dna = page.get_by_role("row").filter(has_text="采集DNA样本").filter(has_text="林小雨")
     await expect(dna.first).to_contain_text("未成年人")
     assert await fits_the_screen(page)
@@ -150,6 +164,9 @@ async def test_worktables_say_what_to_do(desktop: Page, phone: Page, stack: Stac
     await expect(page.locator("table.work tbody tr")).to_have_count(count)
     await no_raw_words(page)
     await shot(page, "54-overdue-list")
+    # before registration the case page names the person as the report did, and says so
+    await page.goto(f"/console/cases/{case_id}")
+    await expect(page.locator("dd").filter(has_text="王桂兰")).to_contain_text("据报告")
 
 
 async def test_search_person_charts_exports_and_history(screen: Page, api: httpx.AsyncClient) -> None:
@@ -162,6 +179,12 @@ async def test_search_person_charts_exports_and_history(screen: Page, api: httpx
     again = await open_case(api, caseworker, channel="walk_in")
     await complete(api, caseworker, await wait_for_task(api, caseworker, again, "registration"),
                    registration(name=name, birth="1970-05-06"))
+
+    hotline = await login(api, "hotline")
+    reported = await api.post("/api/v1/hotline/calls", headers=hotline, json={
+        "call_id": f"call-{width}-{uuid.uuid4().hex[:8]}", "kind": "consultation", "area_node_id": "xs-t1-c1",
+        "place": "青石镇石桥村", "description": "咨询救助站的地址"})
+    assert reported.status_code in (200, 201, 202), reported.text
 
     await log_in(page, "caseworker")
     await page.get_by_role("search", name="查找受助人员或个案").get_by_role("searchbox").fill(name)
@@ -178,6 +201,9 @@ async def test_search_person_charts_exports_and_history(screen: Page, api: httpx
     svg = await page.request.get(await chart.get_attribute("src"))  # drawn on the server
     assert svg.status == 200 and svg.headers["content-type"] == "image/svg+xml"
     await expect(chart).to_be_visible(timeout=30_000)  # the first drawing loads matplotlib
+    calls = page.locator("#hotline-per-month")  # this month's call is counted and drawn
+    await expect(calls.locator("img")).to_be_visible()
+    assert int((await calls.locator("tbody tr").last.locator("td.num").text_content() or "0").replace(",", "")) >= 1
     assert await fits_the_screen(page)
     await shot(page, f"56-charts-{width}")
 

@@ -151,8 +151,8 @@ async def test_lost_contact_is_reported_after_a_year_of_follow_ups(stack: Stack,
     case_number = (await wait_for_stage(api, liaison, case_id, "closed"))["case_number"]
     # Visit after visit, the family cannot be reached.
     for _ in range(5):
-        await asyncio.sleep(0.1)
         task = await wait_for_task(api, liaison, case_id, "follow_up_visit")
+        await asyncio.sleep(1.2)  # each visit made when it is due (a visit may be recorded early)
         await complete(api, liaison, task, {"visited_on": TODAY, "met_person": False,
                                             "family_contacted": False, "situation": "人不在家，电话不通"})
     async with httpx.AsyncClient() as http:
@@ -169,6 +169,30 @@ async def test_lost_contact_is_reported_after_a_year_of_follow_ups(stack: Stack,
     case = await get_case(api, liaison, case_id)
     assert case["outcome"] == "returned_home"
     await replay_and_maybe_record(stack, f"rescue-follow-up:{case_number}", "v2_follow_up_lost_contact")
+
+
+async def test_a_follow_up_visit_is_recorded_before_its_due_date(stack: Stack, api: httpx.AsyncClient) -> None:
+    caseworker, liaison = await login(api, "caseworker"), await login(api, "liaison")
+    # Visits are due an hour apart: the liaison who sees the family sooner records it at once.
+    case_id = await open_case(api, caseworker, channel="walk_in", policy_overrides={"follow_up_interval": 3600})
+    await complete(api, caseworker, await wait_for_task(api, caseworker, case_id, "registration"),
+                   registration())
+    await complete(api, caseworker, await wait_for_task(api, caseworker, case_id, "ticket_voucher"), voucher())
+    transport = await login(api, "transport")
+    await complete(api, transport, await wait_for_task(api, transport, case_id, "boarding_confirmation"),
+                   {"boarded": True})
+    await complete(api, liaison, await wait_for_task(api, liaison, case_id, "handover_receipt"),
+                   {"received_by": "本人", "relationship": "本人", "received_on": TODAY})
+    first = await wait_for_task(api, liaison, case_id, "follow_up_visit")
+    due = datetime.fromisoformat(first["deadline"]) - datetime.now(UTC)
+    assert due.total_seconds() > 3000  # open now, late only after the interval and its grace
+    assert first["context"]["visit"] == 1 and first["context"]["due_on"] >= TODAY
+    await complete(api, liaison, first, {"visited_on": TODAY, "met_person": True, "family_contacted": True,
+                                         "situation": "与家人同住，情况稳定"})
+    second = await wait_for_task(api, liaison, case_id, "follow_up_visit")
+    assert second["task_id"] != first["task_id"] and second["context"]["visit"] == 2
+    case = await get_case(api, liaison, case_id)
+    assert any("第1次随访：见到本人，已联系家属" in e["summary"] for e in case["timeline"]), case["timeline"]
 
 
 async def test_treatment_later_in_the_stay_and_a_bill_after_the_case_closed(
