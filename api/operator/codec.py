@@ -2,8 +2,9 @@
 Temporal UI (served behind the console's login, ``/console/temporal/``) or the CLI
 (``--codec-endpoint``, ``--codec-auth``) can show a case's history in clear.
 
-Two doors to one service: ``/codec/*`` takes the bearer token (CLI), ``/console/codec/*`` the
-console's session cookie (the UI in the browser: same origin, the cookie's path). The decoded
+Two doors to one service: ``/codec/*`` takes the bearer token (CLI), ``/console/codec/decode``
+the console's session cookie (the UI in the browser: same origin, the cookie's path; no encode
+there, the UI behind the console is read-only). The decoded
 JSON is masked for the caller's role exactly as a case view is (``access.masked_payload``),
 and every decode is audited with the case(s) its payloads belong to.
 
@@ -142,8 +143,3 @@ async def console_decode(ctx: Ctx, user: CookieUser, request: Request) -> Respon
     """The same decode for the Temporal UI in the browser (console session cookie)."""
     return await _decode(ctx, user, request)
 
-
-@console_router.post("/encode")
-async def console_encode(ctx: Ctx, user: CookieUser, request: Request) -> Response:
-    """The same encode for the Temporal UI in the browser (console session cookie)."""
-    return await _encode(ctx, user, request)

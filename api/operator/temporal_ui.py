@@ -8,6 +8,10 @@ console's own cookies taken out (the UI's CSRF cookie stays). Why a proxy rather
 UI's ``includeCredentials`` to a codec on another origin: the UI's own pages (workflow lists,
 histories, the buttons that signal and terminate) would otherwise stay open to anyone who
 reaches its port.
+
+Read-only: the UI's writes (signal, update, terminate, cancel, reset, start) are refused here,
+audited: a signal sent from the UI with the operator's codec would be encrypted, so the
+workflow would take it, bypassing the API's checks and its audit trail.
 """
 
 from __future__ import annotations
@@ -53,6 +57,11 @@ def _forwarded_cookies(request: Request) -> str | None:
     return "; ".join(f"{k}={m.value}" for k, m in jar.items()) or None
 
 
+def _reads(path: str) -> bool:
+    """A POST of the UI that only reads: a workflow query (the 'Queries' tab)."""
+    return path.startswith("api/v1/namespaces/") and "/query/" in path
+
+
 @router.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 async def temporal_ui(path: str, request: Request, ctx: Ctx) -> Response:
     """Forward an operator's request to the Temporal UI; everyone else is refused."""
@@ -70,6 +79,11 @@ async def temporal_ui(path: str, request: Request, ctx: Ctx) -> Response:
             await audit(conn, user, action="temporal_ui", subject="temporal_ui", allowed=False,
                         client=client_address(request))
         return error_page(request, 403, "只有运维人员可以查看 Temporal 界面")
+    if request.method not in ("GET", "HEAD") and not _reads(path):
+        async with ctx.pool.acquire() as conn:
+            await audit(conn, user, action="temporal_ui_write", subject="temporal_ui", allowed=False,
+                        client=client_address(request), detail=request.method)
+        return error_page(request, 403, "Temporal 界面只供查看；个案事项请在控制台办理（有权限检查和审计）")
     headers = {k: v for k, v in request.headers.items()
                if k.lower() not in _HOP_BY_HOP and k.lower() not in ("cookie", "authorization")}
     if cookies := _forwarded_cookies(request):

@@ -48,3 +48,17 @@ async def test_others_are_refused(stack: Stack, desktop: Page) -> None:
     codec = await desktop.request.post("/console/codec/decode", data={"payloads": []},
                                        headers={"content-type": "application/json"})
     assert codec.status == 403
+
+
+async def test_the_ui_is_read_only_even_for_an_operator(stack: Stack, api: httpx.AsyncClient,
+                                                        desktop: Page) -> None:
+    workflow_id = quote(await _a_case(api), safe="")
+    await log_in(desktop, "operator")
+    signal = await desktop.request.post(
+        f"/console/temporal/api/v1/namespaces/default/workflows/{workflow_id}/signal/dna_result",
+        data={"input": None})
+    assert signal.status == 403
+    terminate = await desktop.request.post(
+        f"/console/temporal/api/v1/namespaces/default/workflows/{workflow_id}/terminate", data={})
+    assert terminate.status == 403
+    assert (await desktop.request.post("/console/codec/encode", data={"payloads": []})).status == 404
