@@ -9,7 +9,7 @@ import httpx
 
 from rescue.logs import PathOnly, setup_logging
 from rescue.settings import Settings
-from support import Stack, login
+from support import DEMO_PASSWORD, Stack, login
 
 CALLBACK = "/api/v1/agency/police/dna-results"
 
@@ -77,4 +77,11 @@ async def test_the_api_docs_want_a_login_outside_development(stack: Stack, api: 
         assert (await api.get(f"/console{path}")).headers["location"].startswith("/console/login")
     schema = await api.get("/openapi.json", headers=await login(api, "transport"))
     assert schema.status_code == 200 and "/api/v1/cases" in schema.json()["paths"]
+    token = (await api.post("/api/v1/auth/token", data={"username": "transport",
+                                                        "password": DEMO_PASSWORD})).json()
+    async with httpx.AsyncClient(base_url=stack.api_url) as browser:  # signed in to the console
+        browser.cookies.set("rescue_console", token["access_token"], path="/console")
+        page = await browser.get("/console/docs")
+        assert page.status_code == 200 and "/console/openapi.json" in page.text
+        assert (await browser.get("/console/openapi.json")).json()["paths"] == schema.json()["paths"]
     assert Settings(environment="development").environment == "development"
