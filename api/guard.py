@@ -136,7 +136,7 @@ async def _strict_body(request: Request) -> None:
                                      body=body) from None
 
 
-DEFAULT_TEXT_LIMIT = 4000
+DEFAULT_TEXT_LIMIT = 5000
 
 
 async def _long_texts(request: Request) -> list[dict[str, Any]]:

@@ -111,8 +111,9 @@ class Settings(BaseSettings):
     anywhere else they are behind it (``/console/docs``, or a bearer token for the schema)."""
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     """Largest request body (413 beyond it); photo uploads have their own ceiling."""
-    max_text_chars: int = Field(default=4000, ge=100)
-    """Longest text in any JSON or form field (422 beyond it); narrower limits of a field win."""
+    max_text_chars: int = Field(default=5000, ge=100)
+    """Longest text in any JSON or form field (422 beyond it): the longest a field allows (a
+    monthly report's narrative, 5,000); narrower limits of a field win."""
     operator_scan_limit: int = Field(default=50, ge=1, le=500)
     """Open cases whose workflow the operator page describes per page (bounded Temporal calls)."""
     operator_min_attempts: int = Field(default=3, ge=2)

@@ -34,12 +34,12 @@ async def test_bodies_and_texts_are_bounded(stack: Stack, api: httpx.AsyncClient
 
     streamed = await api.post("/api/v1/cases", content=chunks(), headers={"content-type": "application/json"})
     assert streamed.status_code == 413
-    long_text = await api.post(CALLBACK, json=_dna("S" * 5000), headers=police)
+    long_text = await api.post(CALLBACK, json=_dna("S" * 6000), headers=police)
     assert long_text.status_code == 422 and "内容过长" in long_text.json()["message"]
     narrower = await api.post(CALLBACK, json=_dna("S" * 200), headers=police)
     assert narrower.status_code == 422
     caseworker = await login(api, "caseworker")
-    query = await api.get("/api/v1/cases", params={"q": "张" * 5000}, headers=caseworker)
+    query = await api.get("/api/v1/cases", params={"q": "张" * 6000}, headers=caseworker)
     assert query.status_code == 422
 
 
