@@ -22,6 +22,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.case_store import CaseStoreActivities
+from activities.family_search import FamilySearchActivities
 from activities.hospital import HospitalActivities, HttpHospitalAdapter
 from activities.hotline_store import HotlineStoreActivities
 from activities.network_store import NetworkStoreActivities
@@ -34,6 +35,7 @@ from db.pool import create_pool
 from rescue.logs import setup_logging
 from rescue.settings import Settings, load_settings
 from rescue.temporal_client import connect
+from workflows.family_search import FamilySearchWorkflow
 from workflows.follow_up_workflow import FollowUpWorkflow
 from workflows.hotline_report import HotlineReportWorkflow
 from workflows.monthly_report import MonthlyReportWorkflow
@@ -51,7 +53,9 @@ log = logging.getLogger("worker")
 WORKFLOWS = [RescueCaseWorkflow, TreatmentWorkflow, FollowUpWorkflow,
              # issue 5: the network around the cases
              MonthlyReportWorkflow, MonthlyReportRoundWorkflow, HotlineReportWorkflow,
-             PatrolWorkflow, PatrolRoundWorkflow]
+             PatrolWorkflow, PatrolRoundWorkflow,
+             # issue 12: family search
+             FamilySearchWorkflow]
 
 
 @contextlib.asynccontextmanager
@@ -96,6 +100,7 @@ def _worker(client: Client, settings: Settings, pool: asyncpg.Pool, store: CaseS
             *ReportsStoreActivities(pool).all(),
             *HotlineStoreActivities(pool).all(),
             *PatrolStoreActivities(pool).all(),
+            *FamilySearchActivities(pool).all(),
             police.lookup_household,
             police.search_by_features,
             police.submit_dna_sample,

@@ -37,6 +37,8 @@ from api.hotline import routes as hotline_routes
 from api.hotline import views as hotline_views
 from api.ledger import routes as ledger_routes
 from api.ledger import views as ledger_views
+from api.missing import routes as missing_routes
+from api.missing import views as missing_views
 from api.network import routes as network_routes
 from api.network import views as network_views
 from api.operator import codec, health, history_views, metrics, temporal_ui
@@ -108,7 +110,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
                         health, codec, audit_routes, finance_routes, operator_routes,
                         network_routes, ledger_routes, report_routes, hotline_routes,
                         patrol_routes, people_routes, oversight_routes, handbook_routes,
-                        photo_routes):
+                        photo_routes, missing_routes):
         app.include_router(json_routes.router)
     # The Temporal UI is served from this origin (its proxy), so no CORS door is opened for it.
     # Pages, tables and exports travel compressed (a case list is mostly repeated markup).
@@ -123,7 +125,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,
                   case_list_views, worktable_views, search_views, case_action_views, document_views,
-                  chart_views, photo_views,
+                  chart_views, photo_views, missing_views,
                   case_views, history_views, task_views,
                   agency_views,
                   finance_views, operator_views, audit_views):

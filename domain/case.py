@@ -12,6 +12,7 @@ from domain.child_flows import TreatmentDischarged
 from domain.contract import Contract
 from domain.enums import CaseOutcome, Classification, Stage, TaskKind
 from domain.features import PersonFeatures
+from domain.missing_match import FamilySearchMatch
 from domain.person import PersonDetails, PersonSummary
 from domain.policy import Policy
 from domain.report import DiscoveryReport
@@ -165,6 +166,7 @@ class CaseCarry(BaseModel):
     """The newest tasks done (a late second completion still hears "already done")."""
     seen_callbacks: list[str] = Field(default_factory=list)
     dna_matches: list[HouseholdRecord] = Field(default_factory=list)
+    family_matches: list[FamilySearchMatch] = Field(default_factory=list)
     dna_samples: list[str] = Field(default_factory=list)
     discharges: dict[int, TreatmentDischarged] = Field(default_factory=dict)
     pending_events: list[CaseEvent] = Field(default_factory=list)

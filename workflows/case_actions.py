@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.child_flows import TreatmentDischarged
     from domain.classification import ClassificationError, classify, is_minor
     from domain.enums import CareService, CaseOutcome, Classification, Role, label
+    from domain.missing_match import FamilySearchMatch
     from domain.person import PersonDetails
     from domain.plausible import CLOCK_SKEW
     from domain.tasks import Actor
@@ -171,6 +172,15 @@ def on_dna_result(rt: CaseRuntime, result: DnaResult) -> None:
         rt.event("dna_matched", "DNA比对成功，待联系核实家属", agency="police", sample_id=result.sample_id)
     else:
         rt.event("dna_no_match", "DNA比对暂无匹配，继续寻亲", agency="police", sample_id=result.sample_id)
+
+
+def on_family_search_match(rt: CaseRuntime, match: FamilySearchMatch) -> None:
+    """A report likely about this person waits for family verification (once per report)."""
+    if rt.state.identity_known or match.report_id in {m.report_id for m in rt.family_matches}:
+        return
+    rt.family_matches.append(match)
+    rt.event("family_search_matched", f"寻人登记{match.report_number}与本人高度相似，待联系登记的家属核实",
+             report_number=match.report_number)
 
 
 def on_discharged(rt: CaseRuntime, discharged: TreatmentDischarged) -> None:

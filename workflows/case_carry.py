@@ -55,6 +55,7 @@ def to_carry(rt: CaseRuntime) -> CaseCarry:
         run=rt.state.runs, state=state, person=rt.person, open_tasks=list(rt._open.values()),
         supervised=dict(rt._supervised), done_task_ids=rt._done_order[-DONE_TASKS_KEPT:],
         seen_callbacks=sorted(rt._seen_callbacks), dna_matches=list(rt.dna_matches),
+        family_matches=list(rt.family_matches),
         dna_samples=sorted(rt.dna_samples), discharges=dict(rt.discharges),
         pending_events=list(rt._unsynced), search=rt.search)
 
@@ -69,6 +70,7 @@ def restore(rt: CaseRuntime, carry: CaseCarry) -> None:
     rt._done_order = list(carry.done_task_ids)
     rt._seen_callbacks = set(carry.seen_callbacks)
     rt.dna_matches = list(carry.dna_matches)
+    rt.family_matches = list(carry.family_matches)
     rt.dna_samples = set(carry.dna_samples)
     rt.discharges = dict(carry.discharges)
     rt._unsynced = list(carry.pending_events)

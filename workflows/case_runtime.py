@@ -98,6 +98,8 @@ class CaseRuntime(Escalation):
         self.last_refusal: str | None = None
         """Message of the last agency refusal (shown to whoever must act on it)."""
         self.dna_matches: list[Any] = []
+        self.family_matches: list[Any] = []
+        """Missing-person reports likely about the person, waiting for family verification."""
         """Household records of DNA matches (signalled), waiting for family verification."""
         self.dna_samples: set[str] = set()
         self.dna_collection: asyncio.Task[None] | None = None

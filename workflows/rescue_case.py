@@ -3,7 +3,8 @@
 Updates: ``complete_task`` (validated: right task, right assignee, right payload; answers the
 case state once the case has moved on), ``record_departure``, ``record_death``, ``reclassify``,
 ``transfer``, ``record_care``, ``refer_behaviour``, ``request_treatment``, ``correct_identity``.
-Signals: ``dna_result`` (police callback), ``treatment_discharged`` (from a treatment episode).
+Signals: ``dna_result`` (police callback), ``treatment_discharged`` (from a treatment episode),
+``family_search_match`` (a missing-person report likely describes the person).
 Queries: ``state``.
 """
 
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.child_flows import SIGNAL_TREATMENT_DISCHARGED, TreatmentDischarged
     from domain.enums import CaseOutcome, Stage, label
+    from domain.missing_match import FAMILY_SEARCH_MATCH_SIGNAL, FamilySearchMatch
     from workflows import case_actions as actions
     from workflows.case_carry import restore
     from workflows.case_runtime import CaseRuntime
@@ -166,6 +168,11 @@ class RescueCaseWorkflow(TaskOwner):
     def dna_result(self, result: DnaResult) -> None:
         """The police DNA database's comparison (days or months later)."""
         actions.on_dna_result(self.rt, result)
+
+    @workflow.signal(name=FAMILY_SEARCH_MATCH_SIGNAL)
+    def family_search_match(self, match: FamilySearchMatch) -> None:
+        """A new missing-person report likely describes this person: verify with the family."""
+        actions.on_family_search_match(self.rt, match)
 
     @workflow.signal(name=SIGNAL_TREATMENT_DISCHARGED)
     def treatment_discharged(self, discharged: TreatmentDischarged) -> None:

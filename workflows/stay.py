@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.case_carry import continue_as_new, history_full, open_task_of
     from workflows.case_runtime import CaseRuntime
+    from workflows.family_match import PATCH_FAMILY_SEARCH, match_with_reports, verify_report
     from workflows.identity_rounds import (
         PATCH_FEATURES_SEARCH,
         household_lookup,
@@ -117,6 +118,8 @@ async def search_identity(rt: CaseRuntime) -> None:
     rt.background.extend(side)
     confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt), **context)
     rt.search.confirmation_task_id = confirm.task_id
+    if workflow.patched(PATCH_FAMILY_SEARCH):
+        await match_with_reports(rt)
     await _search(rt, side, confirm, first)
 
 
@@ -179,7 +182,7 @@ async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) 
             # histories never received), so their runs wake exactly as before.
             await workflow.wait_condition(
                 lambda: bool(rt.dna_matches) or confirmation.done() or history_full(rt)
-                or rt.lookup_now,
+                or rt.lookup_now or bool(rt.family_matches),
                 timeout=max(search.next_lookup_at - workflow.now(), timedelta(milliseconds=1)))
             if rt.lookup_now:
                 rt.lookup_now = False
@@ -192,7 +195,8 @@ async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) 
             if found is not None:
                 candidate = (found, f"第{search.attempt}次户籍查询找到疑似户籍")
         rt.busy = True
-        if candidate is None and not rt.dna_matches and not confirmation.done():
+        if (candidate is None and not rt.dna_matches and not confirmation.done()
+                and not rt.family_matches):
             continue  # woken to continue as new: the lookup keeps its time
         search.next_lookup_at = None
         if confirmation.done():
@@ -209,6 +213,10 @@ async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) 
         if rt.dna_matches:
             candidate = (rt.dna_matches.pop(0), "DNA比对成功，找到疑似家属")
         if candidate is not None and await _verify_family(rt, *candidate):
+            return
+        # Only cases that received a family-search match (new in issue 12) get here.
+        if (candidate is None and rt.family_matches and workflow.patched(PATCH_FAMILY_SEARCH)
+                and await verify_report(rt, rt.family_matches.pop(0))):
             return
 
 

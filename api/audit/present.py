@@ -24,6 +24,11 @@ ACTIONS = {
     "hotline_call": "受理热线来电", "codec_decode": "解密流程数据", "codec_encode": "加密流程数据",
     "ledger_list": "查看台账", "ledger_read": "查看台账人员", "ledger_register": "台账登记",
     "ledger_intervention": "记录干预", "ledger_consolidate": "台账汇总", "ledger_close": "台账销号",
+    "create_missing_report": "寻人登记", "read_missing_report": "查看寻人登记",
+    "import_missing_reports": "导入公安失踪人员名单", "family_search": "寻亲比对",
+    "family_search_decide": "确认或排除寻亲比对结果", "person_link": "查看或办理同一人认定",
+    "person_merge": "合并为同一人", "person_keep_apart": "认定不是同一人",
+    "person_split": "撤销合并（拆分）", "person_apart_withdrawn": "撤销“不是同一人”",
 }
 """Chinese names of the audited actions (the part before a colon)."""
 _CASE_ACTIONS = {"record_departure": "自行离站", "record_death": "登记死亡", "reclassify": "改变救助类型",
@@ -35,11 +40,14 @@ _DOCUMENTS = {"registration-form": "入站登记表", "ticket-voucher": "乘车�
 _WORDS = {"new": "新建", "repeat": "重复提交（未重复建立）", "lockout": "连续失败，账号已锁定",
           "bad_password": "密码错误", "charts": "统计图表", "overdue": "已超期任务", "due_today": "今天到期任务",
           "csv": "CSV", "xlsx": "Excel", "ledger": "台账", "hotline": "热线来电", "finance": "救治资金",
-          "session:console": "通过网页登录", "session:api": "通过接口登录", "name": "按姓名", "id_number": "按身份证号码", "case_number": "按个案编号", **_DOCUMENTS}
+          "session:console": "通过网页登录", "session:api": "通过接口登录", "name": "按姓名", "id_number": "按身份证号码", "case_number": "按个案编号",
+          "created": "新登记", "duplicate": "已登记过（未重复登记）", "candidates": "比对结果",
+          "confirm": "确认是其家属", "reject": "排除", "confirmed": "确认是其家属", **_DOCUMENTS}
 _KEYS = {"rows": "共{}条", "search": "查找方式：{}", "stage": "阶段：{}", "classification": "救助类型：{}",
          "minor": "未成年人：{}", "node_id": "单位：{}", "overdue": "已超期：{}", "due_today": "今天到期：{}",
          "in_station": "在站：{}", "scanned": "检查了{}个个案", "shown": "显示{}个", "of": "共{}个",
-         "open": "待办{}项", "done": "已办{}项"}
+         "open": "待办{}项", "done": "已办{}项", "imported": "新登记{}条", "duplicates": "已登记过{}条",
+         "rejected": "未导入{}条", "other": "另一个案：{}", "report": "寻人登记：{}"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -112,6 +120,8 @@ def subject_text(subject: str, names: dict[str, str], case_numbers: dict[str, st
         return "登录会话", None
     if kind == "ledger":
         return "台账", None
+    if kind == "missing":
+        return "寻人登记", None
     return subject, None
 
 

@@ -102,6 +102,11 @@ _env.filters.update(cn_time=cn_time, label=_label, agency=agency_label, money=yu
                     stage_label=stage_label)
 
 
+FAMILY_SEARCH = frozenset({Role.HOTLINE_OPERATOR, Role.CASEWORKER, Role.STATION_HEAD, Role.POLICE,
+                           Role.BUREAU_LEADER})
+"""Who opens the family-search pages (api/missing)."""
+
+
 def nav_items(role: Role | None) -> list[tuple[str, str, str]]:
     """The pages a role may open, as (key, address, label), besides the dashboard, the case
     list and the report form (every page checks again on the server)."""
@@ -114,6 +119,8 @@ def nav_items(role: Role | None) -> list[tuple[str, str, str]]:
         items.append(("finance", "/console/finance", "救治资金"))
     if role in SEES_FIGURES or role in READS_FINANCE:
         items.append(("charts", "/console/charts", "统计图表"))
+    if role in FAMILY_SEARCH:
+        items.append(("missing", "/console/missing", "寻人登记"))
     if role in READS_OPERATIONS:
         items.append(("operator", "/console/operator", "运行监控"))
     if role in READS_AUDIT:

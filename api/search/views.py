@@ -11,9 +11,12 @@ from api.cases import service as case_service
 from api.cases.access import load_case_for
 from api.cases.lists import CaseFilter
 from api.console.render import ConsoleRoute, page, see_other
-from api.console.session import Sess
+from api.console.session import Sess, checked_form
 from api.deps import Ctx, client_address
 from api.errors import ApiError
+from api.search import duplicates as duplicates_service
+from api.search.duplicates import likely_duplicates
+from db import person_links_repo
 from db.person_repo import person_cases
 from domain.enums import Classification, Stage, label
 from domain.person import PersonSummary
@@ -55,8 +58,17 @@ async def person(case_id: str, request: Request, ctx: Ctx, session: Sess) -> Res
         birth = (record.person or {}).get("birth_date")
         cases = await person_cases(conn, case_id=record.case_id, id_number=record.id_number,
                                    name=record.person_name if birth else None, birth_date=birth)
+        links = await person_links_repo.links_of(conn, case_id=record.case_id)
+        apart = {link.other(record.case_id) for link in links if link.decision == "apart"}
+        known = {c.case_id for c in cases}
+        cases = [c for c in cases if c.case_id not in apart]
+        cases += [c for c in await person_links_repo.linked_cases(conn, case_id=record.case_id)
+                  if c.case_id not in known]
+        cases.sort(key=lambda c: c.opened_at)
         shown = [c for c in cases if c.case_id == record.case_id or within(user, c.station_path)
                  or within(user, c.origin_path)]
+        duplicates = await likely_duplicates(conn, user, record.case_id)
+        numbers = {c.case_id: c.case_number for c in shown}
         await audit(conn, user, action="read_person", subject=f"case:{record.case_id}", allowed=True,
                     client=client_address(request), detail=f"shown={len(shown)} of={len(cases)}")
     person = masked_person(user, PersonSummary(name=record.person_name, is_minor=record.is_minor,
@@ -66,4 +78,25 @@ async def person(case_id: str, request: Request, ctx: Ctx, session: Sess) -> Res
             for c in shown]
     return page(request, "search/person.html", nav="cases", record=record, person=person,
                 details=record.person or {}, rows=rows, hidden=len(cases) - len(shown),
-                case_number=report.case_number)
+                case_number=report.case_number, duplicates=duplicates,
+                links=[{"link": link, "number": numbers.get(link.other(record.case_id), "其他地区的个案"),
+                        "same": link.decision == "same"} for link in links])
+
+
+@router.post("/cases/{case_id}/person/links")
+async def person_link(case_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    """Merge another case into this person, or keep it apart."""
+    data = await checked_form(request, ctx, session)
+    if data.get("decision") not in ("same", "apart"):
+        raise ApiError(422, "invalid_request", "请选择“是同一人”或“不是同一人”")
+    await duplicates_service.decide(ctx, session.user, case_id, data.get("other_case_id", ""),
+                                    same=data.get("decision") == "same", client=client_address(request))
+    return see_other(f"/console/cases/{case_id}/person")
+
+
+@router.post("/cases/{case_id}/person/links/{link_id}/undo")
+async def person_split(case_id: str, link_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    """Undo a merge (split) or a "keep apart"."""
+    await checked_form(request, ctx, session)
+    await duplicates_service.undo(ctx, session.user, case_id, link_id, client_address(request))
+    return see_other(f"/console/cases/{case_id}/person")

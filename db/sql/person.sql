@@ -57,3 +57,46 @@ SELECT case_id, case_number FROM case_reports WHERE case_id = ANY($1::uuid[]);
 
 -- name: display_names_of
 SELECT username, display_name FROM users WHERE username = ANY($1::text[]);
+
+-- name: person_links_of_case
+-- Active "same person" / "keep apart" decisions that involve the case.
+SELECT link_id, case_a, case_b, decision, created_by, created_at
+FROM person_links WHERE ended_at IS NULL AND (case_a = $1 OR case_b = $1)
+ORDER BY created_at;
+
+-- name: insert_person_link
+INSERT INTO person_links (link_id, case_a, case_b, decision, created_by)
+VALUES ($1, least($2::uuid, $3::uuid), greatest($2::uuid, $3::uuid), $4, $5)
+ON CONFLICT DO NOTHING
+RETURNING link_id;
+
+-- name: end_person_link
+-- A merge undone (split), or a "keep apart" withdrawn: the row stays, ended.
+UPDATE person_links SET ended_by = $2, ended_at = now()
+WHERE link_id = $1 AND ended_at IS NULL
+RETURNING case_a, case_b, decision;
+
+-- name: linked_cases
+-- The cases a caseworker linked to this one as the same person (one step), for the person view.
+SELECT c.case_id, c.case_number, c.station_node_id, s.name AS station_name, s.path AS station_path,
+       c.origin_node_id, o.name AS origin_name, o.path AS origin_path, c.stage, c.classification,
+       c.is_minor, c.person_name, c.id_number, c.opened_at, c.closed_at, c.updated_at
+FROM person_links l
+JOIN cases c ON c.case_id = CASE WHEN l.case_a = $1 THEN l.case_b ELSE l.case_a END
+JOIN org_nodes s ON s.node_id = c.station_node_id
+LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
+WHERE l.ended_at IS NULL AND l.decision = 'same' AND (l.case_a = $1 OR l.case_b = $1);
+
+-- name: duplicate_candidates
+-- Other cases that may be the same person: the same identity number, or a name sharing its
+-- first or last character (the fuzzy comparison decides), newest first.
+SELECT c.case_id, c.case_number, c.person_name, c.person, c.opened_at, c.stage, c.id_number,
+       s.name AS station_name, s.path AS station_path,
+       (SELECT e.summary FROM case_events e WHERE e.case_id = c.case_id AND e.kind = 'reported'
+         ORDER BY e.occurred_at LIMIT 1) AS reported
+FROM cases c JOIN org_nodes s ON s.node_id = c.station_node_id
+WHERE c.case_id <> $1 AND c.person IS NOT NULL
+  AND (($2::text IS NOT NULL AND c.id_number = $2)
+       OR ($3::text IS NOT NULL AND c.person_name IS NOT NULL
+           AND (left(c.person_name, 1) = left($3, 1) OR right(c.person_name, 1) = right($3, 1))))
+ORDER BY c.opened_at DESC LIMIT 500;

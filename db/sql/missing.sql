@@ -1,0 +1,106 @@
+-- name: missing_report_number
+SELECT 'XR' || to_char(now(), 'YYYY') || '-' || lpad(nextval('missing_report_seq')::text, 6, '0');
+
+-- name: insert_missing_report
+-- A new report; an external reference already imported answers nothing (a duplicate).
+INSERT INTO missing_reports (report_id, report_number, external_ref, reported_by, node_id, created_by,
+    name, aliases, sex, birth_date, birth_year, id_number, height_cm, origin, dialect, last_seen_on,
+    last_seen_place, conditions, marks, clothing, photo_ref, contact_name, contact_phone,
+    seen_province, origin_province)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+        $21, $22, $23, $24, $25)
+ON CONFLICT DO NOTHING
+RETURNING report_id;
+
+-- name: missing_report_by_id
+SELECT r.*, n.path AS node_path, n.name AS node_name
+FROM missing_reports r JOIN org_nodes n ON n.node_id = r.node_id
+WHERE r.report_id = $1;
+
+-- name: missing_reports_in_subtree
+-- Reports registered in the caller's subtree, newest first.
+SELECT r.*, n.path AS node_path, n.name AS node_name
+FROM missing_reports r JOIN org_nodes n ON n.node_id = r.node_id
+WHERE n.path LIKE $1 || '%'
+ORDER BY r.created_at DESC
+LIMIT $2 OFFSET $3;
+
+-- name: blocked_reports
+-- The open reports sharing blocking keys with the person, the best-voted first: each shared key
+-- counts its pass's weight times its rarity (ln(1 + reports / reports under the key)), so a rare
+-- given name outvotes a busy province-quarter. One round trip: votes, then the rows to compare.
+WITH hits AS MATERIALIZED (
+    SELECT key, report_id, weight FROM missing_report_keys WHERE key = ANY($1::text[])
+), df AS (
+    SELECT key, count(*) AS n FROM hits GROUP BY key
+), best AS (
+    SELECT h.report_id,
+           sum(h.weight * ln(1 + greatest((SELECT reltuples FROM pg_class
+                                            WHERE relname = 'missing_reports'), 1) / df.n)) AS votes
+    FROM hits h JOIN df USING (key)
+    GROUP BY h.report_id ORDER BY votes DESC LIMIT $2
+)
+SELECT r.report_id, r.name, r.aliases, r.sex, r.birth_date, r.birth_year, r.height_cm, r.last_seen_on,
+       r.seen_province, r.origin_province, r.marks, r.clothing, r.conditions
+FROM best JOIN missing_reports r USING (report_id)
+WHERE r.status = 'open'
+ORDER BY best.votes DESC;
+
+-- name: rejected_reports_of_case
+SELECT report_id FROM match_candidates WHERE case_id = $1 AND status = 'rejected';
+
+-- name: rejected_cases_of_report
+SELECT case_id FROM match_candidates WHERE report_id = $1 AND status = 'rejected';
+
+-- name: upsert_candidate
+-- A proposal: a pair already decided keeps its decision; an open one gets the newer score.
+INSERT INTO match_candidates (report_id, case_id, weight, probability, comparison)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (report_id, case_id) DO UPDATE
+   SET weight = EXCLUDED.weight, probability = EXCLUDED.probability, comparison = EXCLUDED.comparison
+ WHERE match_candidates.status IN ('proposed', 'verifying')
+RETURNING status;
+
+-- name: candidates_of_case
+SELECT mc.*, r.report_number, r.name, r.sex, r.last_seen_on, r.last_seen_place, r.status AS report_status
+FROM match_candidates mc JOIN missing_reports r USING (report_id)
+WHERE mc.case_id = $1 AND mc.status <> 'rejected'
+ORDER BY mc.probability DESC, mc.weight DESC LIMIT $2;
+
+-- name: candidates_of_report
+SELECT mc.*, c.case_number, c.person_name, c.stage
+FROM match_candidates mc JOIN cases c ON c.case_id = mc.case_id
+WHERE mc.report_id = $1 AND mc.status <> 'rejected'
+ORDER BY mc.probability DESC, mc.weight DESC LIMIT $2;
+
+-- name: candidate
+SELECT * FROM match_candidates WHERE report_id = $1 AND case_id = $2;
+
+-- name: decide_candidate
+UPDATE match_candidates SET status = $3, decided_by = $4, decided_at = now(), note = $5
+WHERE report_id = $1 AND case_id = $2 AND status IN ('proposed', 'verifying')
+RETURNING status;
+
+-- name: mark_verifying
+UPDATE match_candidates SET status = 'verifying', task_id = $3
+WHERE report_id = $1 AND case_id = $2 AND status = 'proposed';
+
+-- name: report_found
+UPDATE missing_reports SET status = 'found', found_case_id = $2 WHERE report_id = $1;
+
+-- name: open_cases_for_rematch
+-- People still in care without identity, to be matched again when a report arrives.
+SELECT c.case_id, c.case_number, c.person_name, c.person, c.opened_at, c.stage,
+       s.name AS station_name,
+       (SELECT e.summary FROM case_events e WHERE e.case_id = c.case_id AND e.kind = 'reported'
+         ORDER BY e.occurred_at LIMIT 1) AS reported
+FROM cases c JOIN org_nodes s ON s.node_id = c.station_node_id
+WHERE c.closed_at IS NULL AND c.stage IN ('identity_search', 'long_term_stay');
+
+-- name: case_for_matching
+SELECT c.case_id, c.case_number, c.person_name, c.person, c.opened_at, c.stage,
+       s.name AS station_name,
+       (SELECT e.summary FROM case_events e WHERE e.case_id = c.case_id AND e.kind = 'reported'
+         ORDER BY e.occurred_at LIMIT 1) AS reported
+FROM cases c JOIN org_nodes s ON s.node_id = c.station_node_id
+WHERE c.case_id = $1;

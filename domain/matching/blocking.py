@@ -1,0 +1,107 @@
+"""Blocking keys: the few cheap keys under which a report is filed, so that a person's likely
+reports are found among a million by index lookups instead of by comparing them all.
+
+Several passes, each forgiving a different kind of noise, are unioned: the full name by sound
+(homophones and dialect confusions), the given name alone (no surname, a child's name), the
+surname with one given character (one wrong or look-alike character), the initials, sex + birth
+band + origin province (a name not known at all), and last-seen province + sex + quarter (where
+and when). A person's keys widen the bands by the uncertainty of an estimated age and look back
+a year of quarters. Each pass has a weight; candidates are ranked by the weights of the keys they
+share (votes) before the full comparison.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.matching.compare import MatchRecord
+
+WEIGHTS = {"n": 8, "g": 5, "c": 3, "i": 2, "s": 2, "r": 2, "q": 3, "o": 1}
+"""Vote of a key of each pass (n full name sound, g given name, c surname + one character,
+i initials, s sex + birth band + origin, r place + sex + quarter, q the same with the birth
+band: narrower, so it ranks a nameless person's likely reports first; o surname + sex + birth
+band, looked up only for someone known by surname alone, 老张)."""
+
+
+def _band(year: float) -> int:
+    return int(year) // 5
+
+
+def _quarter(day: date) -> int:
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def _sex(record: MatchRecord) -> str:
+    return {"male": "m", "female": "f"}.get(record.sex or "", "u")
+
+
+def _name_keys(record: MatchRecord, bands: list[int]) -> set[str]:
+    keys: set[str] = set()
+    sexes = ["m", "f"] if _sex(record) == "u" else [_sex(record)]
+    for form in record.forms():
+        if form.surname and form.given:
+            keys.add(f"n:{form.fuzzy()}")
+            sur = form.sound()[0]
+            for s in sexes:
+                initials = "".join(p[0] for p in form.sound())
+                keys.update(f"i:{initials}:{s}:{b // 2}" for b in bands)
+                for c in dict.fromkeys(form.given_fuzzy_syllables()):
+                    keys.update(f"c:{sur}:{c}:{s}:{b // 2}" for b in bands)
+        elif form.surname and bands:
+            # 老张: only the surname; with sex and birth band it is still a (broad) key.
+            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in bands)
+        if form.given:
+            given = form.given_fuzzy()
+            for s in sexes:
+                if len(form.given) >= 2:
+                    keys.add(f"g:{given}:{s}")
+                else:
+                    keys.update(f"g:{given}:{s}:{b}" for b in bands)
+    return keys
+
+
+def report_keys(report: MatchRecord) -> set[str]:
+    """The keys a missing-person report is filed under (its own band and quarter)."""
+    bands = [_band(report.birth_year)] if report.birth_year is not None else []
+    keys = _name_keys(report, bands)
+    sexes = ["m", "f"] if _sex(report) == "u" else [_sex(report)]
+    for form in report.forms():
+        if form.surname:
+            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in bands)
+        if len(form.given) >= 2:
+            # 小伟 for 周承伟: people are called by the last character of the given name.
+            last = form.given_fuzzy_syllables()[-1]
+            keys.update(f"g:{last}:{s}:{b}" for s in sexes for b in bands)
+    sex = _sex(report)
+    if bands and report.origin_province:
+        keys.add(f"s:{sex}:{bands[0]}:{report.origin_province}")
+    if report.seen_on and report.seen_province:
+        keys.add(f"r:{report.seen_province}:{sex}:{_quarter(report.seen_on)}")
+        keys.update(f"q:{report.seen_province}:{sex}:{_quarter(report.seen_on)}:{b}" for b in bands)
+    return keys
+
+
+def person_keys(person: MatchRecord) -> set[str]:
+    """The keys to look a person up by: every band their age may fall in, every quarter of the
+    year before they were found."""
+    bands: list[int] = []
+    if person.birth_year is not None:
+        spread = person.birth_spread + 3
+        bands = list(range(_band(person.birth_year - spread), _band(person.birth_year + spread) + 1))
+    keys = _name_keys(person, bands)
+    sex = _sex(person)
+    # The broad passes (origin, place and quarter without the birth band) only for someone
+    # whose name says little: their postings are long and would outvote a name's.
+    named = any(f.surname and f.given or len(f.given) >= 2 for f in person.forms())
+    if person.origin_province and not named:
+        keys.update(f"s:{sex}:{b}:{person.origin_province}" for b in bands)
+    if person.seen_on and person.seen_province:
+        now = _quarter(person.seen_on)
+        if not named or not bands:
+            keys.update(f"r:{person.seen_province}:{sex}:{q}" for q in range(now - 4, now + 1))
+        keys.update(f"q:{person.seen_province}:{sex}:{q}:{b}" for q in range(now - 4, now + 1) for b in bands)
+    return keys
+
+
+def weight_of(key: str) -> int:
+    return WEIGHTS[key.split(":", 1)[0]]

@@ -1,0 +1,169 @@
+"""The Fellegi–Sunter model of family search: each field's agreement level carries
+m = P(level | same person) and u = P(level | different people); the match weight is the prior
+log2-odds plus the sum of log2(m/u) over the fields both sides know (a field one side lacks
+weighs nothing), and the match probability is 2^w / (1 + 2^w). As in Splink, the weights are
+readable: each field says in Chinese how the two sides compare and how much that moved the score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from domain.matching import compare
+from domain.matching.compare import MatchRecord
+
+PRIOR_LOG2 = -20.0
+"""Default prior log2-odds that a report and a person are the same: about one in a million,
+the number of open reports a national system holds (see :func:`prior_for`)."""
+
+IN_POOL_LOG2 = 3.0
+"""log2 of the odds against the one sought being among those compared at all (1 in 8)."""
+
+
+def prior_for(pool: int) -> float:
+    """Prior log2-odds when one record is compared with ``pool`` others (λ in Splink's terms):
+    one of them at most is the same person, and only sometimes is that one among them."""
+    return -(math.log2(max(pool, 1)) + IN_POOL_LOG2)
+
+VERIFY_PROBABILITY = 0.9
+"""At or above this probability a candidate opens a verification task."""
+
+SHOW_BELOW_PRIOR = 10.0
+"""A candidate whose evidence weighs under minus this many bits (clear contradictions: another
+sex, another generation, found before being lost) is not shown, even among the best ten.
+Above it a caseworker sees the best ten with their probability, however low: for a long-term
+stayer a weak lead is a lead."""
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    m: float
+    u: float
+    weight: float = 0.0
+    """log2(m / u), the Bayes factor in bits (computed)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", math.log2(self.m / self.u))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One compared field: its Chinese name, how to compare, and its levels by rank."""
+
+    name: str
+    label: str
+    compare: Callable[[MatchRecord, MatchRecord], int | None]
+    levels: dict[int, Level]
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("name", "姓名", compare.name_level, {
+        5: Level("姓名完全相同", 0.50, 0.00005),
+        4: Level("姓名读音相同（同音字）", 0.15, 0.0001),
+        3: Level("名字相同或近音、形近（缺姓、小名或方言音）", 0.17, 0.0008),
+        2: Level("姓名相似（一字之差或单字名）", 0.08, 0.004),
+        1: Level("仅姓氏相同", 0.05, 0.05),
+        0: Level("姓名不同", 0.05, 0.94),
+    }),
+    Field("sex", "性别", compare.sex_level, {
+        1: Level("性别相同", 0.98, 0.5),
+        0: Level("性别不同", 0.02, 0.5),
+    }),
+    Field("age", "年龄", compare.age_level, {
+        3: Level("出生年份相符（相差1年内）", 0.60, 0.04),
+        2: Level("出生年份接近（相差3年内）", 0.25, 0.08),
+        1: Level("出生年份相差较大（6年内）", 0.11, 0.12),
+        0: Level("年龄明显不符", 0.04, 0.76),
+    }),
+    Field("height", "身高", compare.height_level, {
+        2: Level("身高相符（相差3厘米内）", 0.60, 0.15),
+        1: Level("身高接近（相差8厘米内）", 0.30, 0.30),
+        0: Level("身高不符", 0.10, 0.55),
+    }),
+    Field("place_time", "走失与发现的时间地点", compare.place_time_level, {
+        4: Level("半年内在同一省份被发现", 0.55, 0.01),
+        3: Level("在同一省份被发现（时间较久）", 0.15, 0.03),
+        2: Level("在800公里内的外省被发现", 0.15, 0.15),
+        1: Level("在较远的外省被发现", 0.12, 0.51),
+        0: Level("发现时间早于走失时间", 0.03, 0.30),
+    }),
+    Field("origin", "籍贯与口音", compare.origin_level, {
+        1: Level("籍贯或口音所在省份相同", 0.75, 0.05),
+        0: Level("籍贯或口音所在省份不同", 0.25, 0.95),
+    }),
+    Field("marks", "体貌特征", compare.marks_level, {
+        2: Level("体貌特征高度相似", 0.50, 0.01),
+        1: Level("体貌特征部分相似", 0.30, 0.10),
+        0: Level("体貌特征不同", 0.20, 0.89),
+    }),
+    Field("conditions", "健康状况", compare.conditions_level, {
+        1: Level("健康状况相同（如均有认知症）", 0.80, 0.15),
+        0: Level("健康状况不同", 0.20, 0.85),
+    }),
+)
+
+
+class FieldComparison(BaseModel):
+    """One line a caseworker reads: the field, how the two sides compare, the weight it added."""
+
+    field: str
+    label: str
+    level: int | None
+    reading: str
+    weight: float
+
+
+class MatchScore(BaseModel):
+    """A candidate's score: the total weight, the probability and the comparison behind it."""
+
+    weight: float
+    probability: float
+    fields: list[FieldComparison]
+
+    @property
+    def likely(self) -> bool:
+        return self.probability >= VERIFY_PROBABILITY
+
+
+def weigh(report: MatchRecord, person: MatchRecord,
+          prior: float = PRIOR_LOG2) -> tuple[float, tuple[int | None, ...]]:
+    """The match weight and each field's level: the fast path used to rank candidates."""
+    total = prior
+    levels = []
+    for f in FIELDS:
+        level = f.compare(report, person)
+        levels.append(level)
+        if level is not None:
+            total += f.levels[level].weight
+    return total, tuple(levels)
+
+
+def explain(total: float, levels: tuple[int | None, ...]) -> MatchScore:
+    """The weight and levels as a caseworker reads them."""
+    lines = []
+    for f, level in zip(FIELDS, levels, strict=True):
+        if level is None:
+            lines.append(FieldComparison(field=f.name, label=f.label, level=None,
+                                         reading="一方未登记，不计分", weight=0.0))
+            continue
+        lv = f.levels[level]
+        lines.append(FieldComparison(field=f.name, label=f.label, level=level, reading=lv.label,
+                                     weight=round(lv.weight, 2)))
+    probability = 1 / (1 + 2 ** (-total)) if total > -60 else 0.0
+    return MatchScore(weight=round(total, 2), probability=probability, fields=lines)
+
+
+def score(report: MatchRecord, person: MatchRecord, prior: float = PRIOR_LOG2) -> MatchScore:
+    """Compare a missing-person report with a person, field by field."""
+    return explain(*weigh(report, person, prior))
+
+
+def reasons(result: MatchScore, limit: int = 3) -> list[str]:
+    """The strongest readings for and against, for a one-line summary on a list."""
+    ranked = sorted((f for f in result.fields if f.level is not None), key=lambda f: -abs(f.weight))
+    return [f"{f.reading}（{'+' if f.weight >= 0 else ''}{f.weight:.1f}）" for f in ranked[:limit]]
