@@ -39,6 +39,7 @@ from api.ledger import routes as ledger_routes
 from api.ledger import views as ledger_views
 from api.missing import routes as missing_routes
 from api.missing import views as missing_views
+from api.missing.service import IMPORT_MAX_BYTES
 from api.network import routes as network_routes
 from api.network import views as network_views
 from api.operator import codec, health, history_views, metrics, temporal_ui
@@ -115,8 +116,10 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     # The Temporal UI is served from this origin (its proxy), so no CORS door is opened for it.
     # Pages, tables and exports travel compressed (a case list is mostly repeated markup).
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    # Multipart uploads get the largest ceiling of the endpoints that take files (they check
+    # their own); every other body the general one.
     app.add_middleware(EdgeLimits, max_body_bytes=settings.max_body_bytes,
-                       max_upload_bytes=settings.photo_max_bytes + 64 * 1024)
+                       max_upload_bytes=max(settings.photo_max_bytes, IMPORT_MAX_BYTES) + 64 * 1024)
     app.add_middleware(metrics.RequestMetrics)  # outermost: counts every answer
     if not public_docs:
         app.include_router(api_docs.router)
