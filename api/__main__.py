@@ -27,7 +27,9 @@ def main() -> None:
     app = create_app(settings)
     status = 0
     try:
-        uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="info")
+        # log_config=None: uvicorn's lines go through our handlers and filters (no query strings)
+        uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="info",
+                    log_config=None)
     except Exception:
         status = 1
     os._exit(status)

@@ -7,9 +7,9 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import Depends, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
+from api import docs as api_docs
 from api.agency import callbacks as agency_callbacks
 from api.agency import views as agency_views
 from api.audit import routes as audit_routes
@@ -26,7 +26,8 @@ from api.console import STATIC_PATH, fallback, static_files
 from api.context import AppContext
 from api.dashboard import views as dashboard_views
 from api.documents import views as document_views
-from api.errors import install_error_handlers
+from api.edge import EdgeLimits
+from api.errors import declare_common_errors, install_error_handlers
 from api.finance import routes as finance_routes
 from api.finance import views as finance_views
 from api.guard import guard_input
@@ -38,9 +39,10 @@ from api.ledger import routes as ledger_routes
 from api.ledger import views as ledger_views
 from api.missing import routes as missing_routes
 from api.missing import views as missing_views
+from api.missing.service import IMPORT_MAX_BYTES
 from api.network import routes as network_routes
 from api.network import views as network_views
-from api.operator import codec, health, history_views, metrics
+from api.operator import codec, health, history_views, metrics, temporal_ui
 from api.operator import routes as operator_routes
 from api.operator import views as operator_views
 from api.outbox.deliverers import DELIVERERS
@@ -95,7 +97,10 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
                         await task
             await pool.close()
 
+    public_docs = settings.environment == "development"  # else behind the login (api/docs.py)
     app = FastAPI(
+        docs_url="/docs" if public_docs else None, redoc_url="/redoc" if public_docs else None,
+        openapi_url="/openapi.json" if public_docs else None,
         title="救助管理系统 Rescue management API",
         version="0.1.0",
         description="流浪乞讨人员救助管理：个案、任务、协作单位。Errors: {code, message, details}.",
@@ -105,19 +110,24 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
     if context is not None:
         app.state.context = context
     install_error_handlers(app)
+    declare_common_errors(app)
     for json_routes in (auth_routes, case_routes, case_actions, task_routes, agency_callbacks,
                         health, codec, audit_routes, finance_routes, operator_routes,
                         network_routes, ledger_routes, report_routes, hotline_routes,
                         patrol_routes, people_routes, oversight_routes, handbook_routes,
                         photo_routes, missing_routes):
         app.include_router(json_routes.router)
-    # The Temporal UI calls the codec endpoint from the browser, from its own origin.
-    app.add_middleware(CORSMiddleware, allow_origins=[settings.temporal_ui],
-                       allow_credentials=True, allow_methods=["POST"],
-                       allow_headers=["Authorization", "Content-Type", "X-Namespace"])
+    # The Temporal UI is served from this origin (its proxy), so no CORS door is opened for it.
     # Pages, tables and exports travel compressed (a case list is mostly repeated markup).
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    # Multipart uploads get the largest ceiling of the endpoints that take files (they check
+    # their own); every other body the general one.
+    app.add_middleware(EdgeLimits, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=max(settings.photo_max_bytes, IMPORT_MAX_BYTES) + 64 * 1024)
     app.add_middleware(metrics.RequestMetrics)  # outermost: counts every answer
+    if not public_docs:
+        app.include_router(api_docs.router)
+        app.include_router(api_docs.pages)
     app.mount(STATIC_PATH, static_files(), name="console-static")  # before the catch-all
     for pages in (network_views, ledger_views, report_views, hotline_views, patrol_views,
                   people_views, oversight_views, handbook_views, auth_views, dashboard_views,
@@ -127,5 +137,7 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
                   agency_views,
                   finance_views, operator_views, audit_views):
         app.include_router(pages.router)
+    app.include_router(codec.console_router)  # the Temporal UI's codec calls (console cookie)
+    app.include_router(temporal_ui.router)  # the Temporal UI behind the console's login
     app.include_router(fallback.router)  # last: any other /console/ address is a Chinese 404
     return app

@@ -110,7 +110,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized",
+                413: "payload_too_large"}.get(
             exc.status_code, "http_error")
         message = str(exc.detail)
         if not _CJK.search(message):  # Starlette's own "Not Found", "Method Not Allowed"…
@@ -129,3 +130,44 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return JSONResponse(_body("internal_error", "系统内部错误，已记录，请稍后重试或联系运维"), 500)
+
+
+COMMON_ERRORS: dict[int, str] = {
+    400: "请求有误", 401: "未登录或登录已失效 (unauthorized)", 403: "无权访问 (forbidden)",
+    404: "找不到，或不在管辖范围内 (not_found)", 405: "方法不支持", 409: "与当前状态冲突",
+    413: "请求体过大 (payload_too_large)", 415: "格式不受支持", 422: "请求内容有误 (invalid_request)",
+    423: "账号已锁定", 429: "请求过于频繁", 502: "上游不可用", 503: "暂时不可用 (database_unavailable…)",
+}
+"""Answers any endpoint may give (the edge, the gate, the outage handlers), declared in the
+OpenAPI schema of every operation with the error body ``{code, message, details}``."""
+
+
+def declare_common_errors(app: FastAPI) -> None:
+    """Make ``app.openapi()`` declare :data:`COMMON_ERRORS` on every operation that does not
+    declare them itself, so clients (and Schemathesis) know every status the API answers."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "details": {}}}
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                for status, text in COMMON_ERRORS.items():
+                    declared = operation["responses"].setdefault(str(status), {"description": text})
+                    declared.setdefault("description", text)
+                    ref = (declared.get("content", {}).get("application/json", {})
+                           .get("schema", {}).get("$ref", ""))
+                    if "content" not in declared or ref.endswith("/HTTPValidationError"):
+                        declared["content"] = {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"}}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

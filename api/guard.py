@@ -26,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 
 from api.errors import ApiError
-from domain.contract import CONTROL_CHARACTER, control_character, control_characters
+from domain.contract import CONTROL_CHARACTER, control_character, control_characters, long_texts
 from domain.plausible import clock_context
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -136,12 +136,41 @@ async def _strict_body(request: Request) -> None:
                                      body=body) from None
 
 
+DEFAULT_TEXT_LIMIT = 5000
+
+
+async def _long_texts(request: Request) -> list[dict[str, Any]]:
+    """Where a query value, a JSON text or a form field is longer than ``max_text_chars``."""
+    context = getattr(request.app.state, "context", None)
+    limit = context.settings.max_text_chars if context is not None else DEFAULT_TEXT_LIMIT
+    found: list[tuple[str | int, ...]] = [("query", name[:40]) for name, value in
+                                          request.query_params.multi_items()
+                                          if len(name) > limit or len(value) > limit]
+    if request.method in _WITH_BODY:
+        if _is_json(request):
+            try:
+                body = await request.json()
+            except ValueError:
+                body = None
+            found += [("body", *where) for where in long_texts(body, limit)]
+        elif _is_form(request) and _form_readable(request):
+            form = await request.form()
+            found += [("body", name[:40]) for name, value in form.multi_items()
+                      if isinstance(value, str) and (len(value) > limit or len(name) > limit)]
+    return [{"loc": [str(p) for p in where], "msg": f"内容过长（不超过 {limit} 个字）",
+             "type": "string_too_long"} for where in found]
+
+
 async def guard_input(request: Request) -> None:
-    """Refuse control characters anywhere, and unknown fields or future moments in a JSON
-    body, before any other dependency runs (422 ``invalid_request``)."""
+    """Refuse control characters anywhere, texts longer than the ceiling, and unknown fields
+    or future moments in a JSON body, before any other dependency runs (422
+    ``invalid_request``)."""
     found = await _control_characters(request)
     if found:
         where = "；".join(f"{'.'.join(d['loc'][1:]) or d['loc'][0]}（{d['char']}）" for d in found)
         raise ApiError(422, "invalid_request",
                        f"请求内容含有控制字符（如 NUL），已拒绝，请删除后重新提交：{where}", found)
+    if too_long := await _long_texts(request):
+        where = "、".join(".".join(d["loc"][1:]) or d["loc"][0] for d in too_long)
+        raise ApiError(422, "invalid_request", f"内容过长，已拒绝，请精简后重新提交：{where}", too_long)
     await _strict_body(request)

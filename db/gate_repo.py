@@ -77,5 +77,16 @@ async def clear_failures(conn: asyncpg.Connection, *, username: str) -> None:
     await conn.execute(sql("clear_login_failures"), username)
 
 
+async def recent_password_hashes(conn: asyncpg.Connection, *, user_id: uuid.UUID,
+                                 keep: int) -> list[str]:
+    """The current password hash and the ``keep`` it replaced last."""
+    return [r["password_hash"] for r in await conn.fetch(sql("recent_password_hashes"), user_id, keep)]
+
+
+async def remember_password_hash(conn: asyncpg.Connection, *, user_id: uuid.UUID, keep: int) -> None:
+    """Before a new password is set: keep the current hash among the last ``keep``."""
+    await conn.execute(sql("remember_password_hash"), user_id, keep)
+
+
 async def set_password_hash(conn: asyncpg.Connection, *, user_id: uuid.UUID, password_hash: str) -> None:
     await conn.execute(sql("set_password_hash"), user_id, password_hash)

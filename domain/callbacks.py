@@ -19,8 +19,8 @@ class DnaResult(Contract):
     """Police: the DNA database compared a sample (days or months after submission)."""
 
     callback_id: str = Field(min_length=1, max_length=100)
-    case_number: str
-    sample_id: str
+    case_number: str = Field(max_length=40)
+    sample_id: str = Field(max_length=60)
     matched: bool
     record: HouseholdRecord | None = None
     """The matched family's household registration, when ``matched``."""
@@ -40,8 +40,8 @@ class HospitalDischarge(Contract):
     """Hospital: the patient admitted with our introduction letter left hospital."""
 
     callback_id: str = Field(min_length=1, max_length=100)
-    case_ref: str
-    admission_no: str
+    case_ref: str = Field(max_length=100)
+    admission_no: str = Field(max_length=60)
     discharged_at: datetime
     outcome: DischargeOutcome
     notes: str | None = Field(default=None, max_length=1000)
@@ -56,8 +56,8 @@ class SettlementVoucher(Contract):
     """Hospital: a settlement voucher (结算凭证) for treatment given first (先救治后结算)."""
 
     callback_id: str = Field(min_length=1, max_length=100)
-    case_ref: str
-    admission_no: str
+    case_ref: str = Field(max_length=100)
+    admission_no: str = Field(max_length=60)
     voucher_no: str = Field(min_length=1, max_length=60)
     amount_fen: int = Field(gt=0, description="Total in fen (分); never a float")
     items: list[SettlementItem] = Field(default_factory=list)

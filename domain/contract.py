@@ -54,6 +54,22 @@ def control_characters(value: Any, path: tuple[str | int, ...] = ()) -> Iterator
             yield from control_characters(item, (*path, i))
 
 
+def long_texts(value: Any, limit: int, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Every path of a text (or a mapping key) longer than ``limit`` characters, however deeply
+    nested: no field of any request is unbounded (a 5 MB ``sample_id`` once answered 503 for ever)."""
+    if isinstance(value, str):
+        if len(value) > limit:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and len(key) > limit:
+                yield (*path, key[:40])
+            yield from long_texts(item, limit, (*path, str(key)[:40]))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from long_texts(item, limit, (*path, i))
+
+
 def refusal(char: str, where: tuple[str | int, ...] = ()) -> PydanticCustomError:
     """The pydantic error for a control character (its message in Chinese)."""
     inside = f"（{'.'.join(str(p) for p in where)}）" if where else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import zlib
 from collections.abc import Iterable, Sequence
@@ -27,6 +28,12 @@ COMPRESS_FROM = 256
 """Bytes from which a payload is deflated: case state is JSON that shrinks three to five times,
 which is most of a case's history bytes; tiny payloads are not worth it."""
 
+REFUSED = b"binary/refused-plaintext"
+"""What an unencrypted payload becomes on the way in: no converter reads it, so a signal carrying
+it is dropped and an update refused (the SDK's own handling of an unreadable argument)."""
+
+logger = logging.getLogger(__name__)
+
 
 def key_id(key: bytes) -> str:
     """Short public fingerprint of a key, kept in payload metadata."""
@@ -34,14 +41,21 @@ def key_id(key: bytes) -> str:
 
 
 class EncryptionCodec(PayloadCodec):
-    """Encrypts with the first key; decrypts with whichever key the payload names."""
+    """Encrypts with the first key; decrypts with whichever key the payload names.
 
-    def __init__(self, keys: Sequence[bytes]):
+    ``strict`` (the workers' and the API's client): a payload that is not encrypted is not
+    trusted — whoever reaches Temporal without the key could otherwise signal ``dna_result`` or
+    complete a task with a plaintext JSON payload. It is replaced by an unreadable one
+    (:data:`REFUSED`). The codec endpoint decodes leniently, to show an operator what came in.
+    """
+
+    def __init__(self, keys: Sequence[bytes], *, strict: bool = True):
         if not keys:
             raise ValueError("at least one payload key is required")
         self._current = keys[0]
         self._keys = {key_id(k): AESGCM(k) for k in keys}
         self._current_id = key_id(self._current)
+        self._strict = strict
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         aes = self._keys[self._current_id]
@@ -62,7 +76,12 @@ class EncryptionCodec(PayloadCodec):
         out = []
         for p in payloads:
             if p.metadata.get("encoding") != ENCODING:
-                out.append(p)
+                if self._strict:
+                    logger.warning("refused an unencrypted payload (encoding %r)",
+                                   p.metadata.get("encoding", b"")[:40])
+                    out.append(Payload(metadata={"encoding": REFUSED}))
+                else:
+                    out.append(p)
                 continue
             kid = p.metadata["encryption-key-id"].decode()
             aes = self._keys.get(kid)

@@ -42,6 +42,18 @@ class _OneLine(logging.Filter):
         return True
 
 
+class PathOnly(logging.Filter):
+    """Access log lines carry the path without the query string: a search's ``q=`` holds
+    identity numbers and names. uvicorn's access record has the args (client, method,
+    path with query, HTTP version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def setup_logging(settings: Settings, process: str, *, level: int = logging.INFO) -> None:
     """Configure the root logger of a process (``api``, ``worker``) once, at start-up."""
     handler = logging.StreamHandler(sys.stdout)
@@ -57,6 +69,9 @@ def setup_logging(settings: Settings, process: str, *, level: int = logging.INFO
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, PathOnly) for f in access.filters):
+        access.addFilter(PathOnly())
     pool_log = logging.getLogger("asyncpg.pool")
     if not any(isinstance(f, _OneLine) for f in pool_log.filters):
         pool_log.addFilter(_OneLine())

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so timing does not reveal which users exist.
@@ -33,7 +34,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def password_problems(password: str, *, min_length: int = 10, username: str | None = None) -> list[str]:
     """What is wrong with a new password, in Chinese (empty when it satisfies the policy):
-    at least ``min_length`` characters, letters and digits, not the username."""
+    at least ``min_length`` characters, letters and digits, not the username, not common."""
     problems = []
     if len(password) < min_length:
         problems.append(f"密码至少{min_length}位")
@@ -43,7 +44,21 @@ def password_problems(password: str, *, min_length: int = 10, username: str | No
         problems.append("密码须同时包含字母和数字")
     if username and username.lower() in password.lower():
         problems.append("密码不能包含用户名")
+    if not problems and is_common(password, username):
+        problems.append("密码过于常见或容易猜到（如常用密码、键盘序列、年份），请换一个")
     return problems
+
+
+COMMON_SCORE_BELOW = 3
+"""zxcvbn's score (0–4) under which a password counts as common or guessable: 3 is "safely
+unguessable" against an online attack, what a login page faces."""
+
+
+def is_common(password: str, username: str | None = None) -> bool:
+    """Whether the password is in zxcvbn's lists of common passwords, words and names, or is a
+    keyboard walk, a date or a repetition that is guessed quickly."""
+    result = zxcvbn(password[:PASSWORD_MAX_LENGTH], user_inputs=[username] if username else [])
+    return int(result["score"]) < COMMON_SCORE_BELOW
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+TEMPORAL_UI_PATH = "/console/temporal"
+"""Where the API serves the Temporal UI (its proxy) and where the UI believes it lives."""
+
 
 class Settings(BaseSettings):
     """Every knob of a deployment; defaults run the whole system on one machine."""
@@ -95,10 +98,22 @@ class Settings(BaseSettings):
     """Failed logins in a row that lock a username."""
     login_lockout_minutes: float = Field(default=15, gt=0)
     """How long a locked username stays locked."""
+    password_history: int = Field(default=5, ge=1, le=24)
+    """A new password may not be the current one nor any of this many before it."""
     password_min_length: int = Field(default=10, ge=8)
     """Shortest password accepted when one is set (letters and digits are required too)."""
     temporal_ui_url: str | None = None
-    """Base URL of the Temporal UI for operators' links (default http://127.0.0.1:<ui port>)."""
+    """Where the API's proxy finds the Temporal UI (default http://127.0.0.1:<ui port>); the UI
+    must serve under :data:`TEMPORAL_UI_PATH` (``--ui-public-path``). Operators never open it
+    directly: they use ``<api>/console/temporal/`` behind the console's login."""
+    environment: str = Field(default="production", pattern="^(development|production)$")
+    """``development`` publishes the API docs (/docs, /redoc, /openapi.json) without login;
+    anywhere else they are behind it (``/console/docs``, or a bearer token for the schema)."""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Largest request body (413 beyond it); photo uploads have their own ceiling."""
+    max_text_chars: int = Field(default=5000, ge=100)
+    """Longest text in any JSON or form field (422 beyond it): the longest a field allows (a
+    monthly report's narrative, 5,000); narrower limits of a field win."""
     operator_scan_limit: int = Field(default=50, ge=1, le=500)
     """Open cases whose workflow the operator page describes per page (bounded Temporal calls)."""
     operator_min_attempts: int = Field(default=3, ge=2)
@@ -124,6 +139,11 @@ class Settings(BaseSettings):
 
     activity_timeout_seconds: float = Field(default=10.0, gt=0)
     """Start-to-close timeout of one agency call; Temporal retries beyond it."""
+
+    @property
+    def temporal_ui_codec(self) -> str:
+        """The codec endpoint the UI calls from the browser (same origin, console cookie)."""
+        return f"{self.api_url.rstrip('/')}/console/codec"
 
     @property
     def temporal_ui(self) -> str:

@@ -21,7 +21,7 @@ from temporalio.client import Client
 from api.app import create_app
 from db.migrate import apply_migrations
 from db.seed import load_demo
-from rescue.settings import Settings
+from rescue.settings import TEMPORAL_UI_PATH, Settings
 from rescue.temporal_client import connect
 from simulators import create_simulator_app
 from simulators.common import SimulatorConfig
@@ -54,10 +54,11 @@ async def serve(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]
 @contextlib.asynccontextmanager
 async def running_stack(*, external_database_url: str | None = None,
                         external_temporal_address: str | None = None,
-                        temporal_db_file: bool = False,
+                        temporal_db_file: bool = False, temporal_ui: bool = False,
                         **overrides: Any) -> AsyncIterator[RunningStack]:
     """Start everything, yield its handles, stop everything (data is thrown away).
-    ``temporal_db_file``: the dev server keeps its state in ``<data_dir>/temporal.sqlite``."""
+    ``temporal_db_file``: the dev server keeps its state in ``<data_dir>/temporal.sqlite``;
+    ``temporal_ui``: it serves its UI (on loopback) for the API's proxy, with the codec."""
     # Not under a private tmp dir: embedded PostgreSQL runs as its own system user.
     data_dir = Path(tempfile.mkdtemp(prefix="rescue-run-"))
     async with contextlib.AsyncExitStack() as stack:
@@ -71,16 +72,21 @@ async def running_stack(*, external_database_url: str | None = None,
             admin = await asyncio.to_thread(pg.start)
             stack.callback(pg.stop)
             database_url = await ensure_database(admin, "rescue")
+        api_port = free_port()
+        ui_port = free_port() if temporal_ui and not external_temporal_address else None
         temporal_address = external_temporal_address
         if not temporal_address:
             server = TemporalDevServer(
-                port=free_port(), ui_port=None, log_file=data_dir / "temporal.log",
-                db_file=data_dir / "temporal.sqlite" if temporal_db_file else None)
+                port=free_port(), ui_port=ui_port, log_file=data_dir / "temporal.log",
+                db_file=data_dir / "temporal.sqlite" if temporal_db_file else None,
+                codec_endpoint=f"http://127.0.0.1:{api_port}/console/codec",
+                ui_public_path=TEMPORAL_UI_PATH)
             temporal_address = await server.start()
             stack.push_async_callback(server.stop)
+        if ui_port is not None:
+            overrides.setdefault("temporal_ui_port", ui_port)
 
         sim_ports = {name: free_port() for name in ("police", "hospital", "transport")}
-        api_port = free_port()
         settings = Settings(**{
             "data_dir": data_dir, "database_url": database_url,
             "temporal_address": temporal_address, "task_queue": f"rescue-{uuid.uuid4().hex[:8]}",

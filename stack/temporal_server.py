@@ -109,6 +109,7 @@ class TemporalDevServer:
         namespace: str = "default",
         log_file: Path | None = None,
         codec_endpoint: str | None = None,
+        ui_public_path: str | None = None,
     ) -> None:
         self.port = port
         self.ui_port = ui_port
@@ -117,6 +118,8 @@ class TemporalDevServer:
         self.log_file = log_file
         self.codec_endpoint = codec_endpoint
         """The API's payload codec, for the UI to show decrypted payloads to operators."""
+        self.ui_public_path = ui_public_path
+        """The path the UI is served under (the API proxies it behind the console's login)."""
         self._proc: asyncio.subprocess.Process | None = None
         self._temp_log: Path | None = None
 
@@ -149,7 +152,12 @@ class TemporalDevServer:
         if self.ui_port is None:
             argv.append("--headless")
         else:
-            argv += ["--ui-port", str(self.ui_port)]
+            # The UI listens on loopback like the frontend: operators reach it only through
+            # the API's authenticating proxy (api/operator/temporal_ui.py).
+            argv += ["--ui-port", str(self.ui_port), "--ui-ip", "127.0.0.1",
+                     "--ui-disable-news-fetch"]
+            if self.ui_public_path:
+                argv += ["--ui-public-path", self.ui_public_path]
             if self.codec_endpoint:
                 argv += ["--ui-codec-endpoint", self.codec_endpoint]
         if self.db_file is not None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from rescue.settings import Settings
+from rescue.settings import TEMPORAL_UI_PATH, Settings
 from stack.children import bind_address, child_env, child_specs
 from stack.postgres import EmbeddedPostgres, ensure_database
 from stack.processes import Supervisor
@@ -86,7 +86,8 @@ async def _start_everything(settings: Settings, started: _Started, bootstrap: Bo
             db_file=data_dir / "temporal.sqlite",
             namespace=settings.temporal_namespace,
             log_file=data_dir / "logs" / "temporal.log",
-            codec_endpoint=f"{settings.api_url.rstrip('/')}/codec",
+            codec_endpoint=settings.temporal_ui_codec,
+            ui_public_path=TEMPORAL_UI_PATH,
         )
         started.temporal_address = await started.temporal.start()
         if started.temporal.pid is not None:
@@ -147,10 +148,10 @@ def banner(settings: Settings, *, local_temporal: bool) -> str:
         "=" * 64,
         " 救助管理系统已启动 / Rescue management system is running",
         f"  控制台 Console        {api}/console/",
-        f"  接口文档 API docs     {api}/docs",
+        f"  接口文档 API docs     {api}/console/docs",
     ]
-    if local_temporal:
-        lines.append(f"  Temporal 界面 UI      http://127.0.0.1:{settings.temporal_ui_port}")
+    if local_temporal:  # behind the console's login (operators); the UI itself is on loopback
+        lines.append(f"  Temporal 界面 UI      {api}{TEMPORAL_UI_PATH}/")
     lines.append(f"  数据目录 Data dir     {settings.data_dir}")
     try:
         from db.seed import DEMO_USERS

@@ -45,6 +45,7 @@ async def stack() -> AsyncIterator[Stack]:
         policy="compressed", payload_key=TEST_PAYLOAD_KEY,
         jwt_secret="test-secret-that-is-long-enough-for-hs256",
         activity_timeout_seconds=5, allow_policy_overrides=True,
+        temporal_ui=True,  # the UI on loopback, for the console's proxy (tests/browser)
     ) as running:
         yield Stack(settings=running.settings, client=running.client,
                     database_url=running.database_url, api_url=running.api_url)

@@ -124,9 +124,6 @@ LEDGER_ID_IN_CLEAR = frozenset({Role.LIAISON, Role.TOWNSHIP_OFFICER, Role.CASEWO
                                 Role.STATION_HEAD})
 """In the at-risk ledger (not in cases), the people who keep it with the family also see the
 identity number: the community liaison and the township officer, besides station staff."""
-_LABELS = {Sensitive.ID_NUMBER: "身份证号码", Sensitive.HEALTH: "健康与救治信息",
-           Sensitive.PSYCHIATRIC: "精神障碍相关信息", Sensitive.DNA: "DNA信息",
-           Sensitive.BIOMETRIC: "照片和指纹"}
 
 
 def sees(user: UserRecord, what: Sensitive) -> bool:
@@ -197,6 +194,13 @@ def _event_field(event: CaseEvent) -> Sensitive | None:
     return next((what for text, what in _TASK_LABELS.items() if text in event.summary), None)
 
 
+RESTRICTED_LINE = "（此项记录您的岗位不可查看）"
+"""A masked timeline line: it says that something is not shown, never which kind of data it is
+(naming "psychiatric" to the transport company would itself tell them)."""
+HIDDEN_VALUE = "（不予显示）"
+"""What stands in a decoded payload for a value the caller's role may not read."""
+
+
 def masked_timeline(user: UserRecord, events: Iterable[CaseEvent]) -> list[CaseEvent]:
     """The timeline with the lines the role may not read replaced by a neutral line (their
     time, actor and agency stay, so the sequence is still true)."""
@@ -207,7 +211,50 @@ def masked_timeline(user: UserRecord, events: Iterable[CaseEvent]) -> list[CaseE
             out.append(event)
             continue
         out.append(event.model_copy(update={
-            "kind": "restricted", "summary": f"（{_LABELS[what]}，您的岗位不可查看）", "data": {}}))
+            "kind": "restricted", "summary": RESTRICTED_LINE, "data": {}}))
+    return out
+
+
+_PAYLOAD_KEYS: dict[str, Sensitive] = {
+    **_CONTEXT_KEYS,
+    "excluded_id_numbers": Sensitive.ID_NUMBER, "risk_notes": Sensitive.PSYCHIATRIC,
+    "dna_samples": Sensitive.DNA, "dna_matches": Sensitive.DNA, "minor_dna": Sensitive.DNA,
+    "cause": Sensitive.HEALTH, "discharges": Sensitive.HEALTH, "in_hospital": Sensitive.HEALTH,
+    "diagnosis": Sensitive.HEALTH, "fingerprint_code": Sensitive.BIOMETRIC,
+    "photo_ref": Sensitive.BIOMETRIC, "photo_id": Sensitive.BIOMETRIC, "marks": Sensitive.BIOMETRIC,
+}
+"""Field names of workflow payloads (inputs, signals, updates, query answers, activity
+arguments) that carry each kind of sensitive data, wherever they are nested."""
+
+
+def masked_payload(user: UserRecord, value: Any) -> Any:
+    """A decoded Temporal payload (JSON) masked for the caller like a case view: sensitive
+    fields replaced by :data:`HIDDEN_VALUE` (identity numbers by their masked form), timeline
+    entries and tasks of a kind the role may not read reduced to a neutral line."""
+    if isinstance(value, list):
+        return [masked_payload(user, v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    kind = value.get("kind")
+    if isinstance(kind, str) and "summary" in value:
+        what = _event_field(CaseEvent.model_construct(kind=kind, summary=str(value.get("summary")),
+                                                      data=value.get("data") or {}))
+        if what is not None and not sees(user, what):
+            return {**{k: value[k] for k in ("at", "actor", "agency") if k in value},
+                    "kind": "restricted", "summary": RESTRICTED_LINE, "data": {}}
+    if isinstance(kind, str) and kind in _TASK_KINDS and not sees(user, _TASK_KINDS[TaskKind(kind)]):
+        return {"kind": "restricted", "summary": RESTRICTED_LINE}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        what = _PAYLOAD_KEYS.get(key)
+        if key == "condition" and isinstance(item, str):
+            what = _CONDITIONS.get(item)
+        if what is None or sees(user, what) or item in (None, "", [], {}):
+            out[key] = masked_payload(user, item)
+        elif what is Sensitive.ID_NUMBER and isinstance(item, str):
+            out[key] = mask_id_number(item)
+        else:
+            out[key] = HIDDEN_VALUE
     return out
 
 

@@ -67,6 +67,25 @@ async def _audit_login(conn: asyncpg.Connection, user: UserRecord | None, userna
                             subject=f"user:{username}", allowed=allowed, client=client, detail=detail)
 
 
+def throttle_key(username: str, client: str | None) -> str:
+    """Failed logins count per username *and* client address: a stranger who types a worker's
+    name wrong five times locks only themselves out, not the worker at their desk. (Guessing
+    from many addresses is slowed by argon2 and the password policy; a proxy in front must
+    pass the real client address.)"""
+    return f"{username}@{client or '-'}"
+
+
+async def _new_password_problems(conn: asyncpg.Connection, s: Settings, user_id: uuid.UUID,
+                                 username: str, new: str) -> list[str]:
+    """The policy's problems with a new password, and whether it is a recent one."""
+    problems = password_problems(new, min_length=s.password_min_length, username=username)
+    if not problems:
+        recent = await repo.recent_password_hashes(conn, user_id=user_id, keep=s.password_history)
+        if any(verify_password(h, new) for h in recent):
+            problems.append(f"不能与最近使用过的{s.password_history}个密码相同")
+    return problems
+
+
 async def log_in(ctx: AppContext, username: str, password: str, client: str | None,
                  kind: str) -> Login:
     """Check a password and open a session (``kind``: console or api). A locked username is
@@ -74,14 +93,15 @@ async def log_in(ctx: AppContext, username: str, password: str, client: str | No
     s = ctx.settings
     async with ctx.pool.acquire() as conn:
         user = await get_user_by_username(conn, username=username)
-        lock = await repo.locked_until(conn, username=username)
+        key = throttle_key(username, client)
+        lock = await repo.locked_until(conn, username=key)
         if lock is not None:
             await _audit_login(conn, user, username, False, client, "locked")
             raise _locked(s, _minutes(*lock))
         ok = verify_password(user.password_hash if user else None, password) and bool(user and user.active)
         if not ok or user is None:
             failures, locked = await repo.record_failure(
-                conn, username=username, max_failures=s.login_max_failures,
+                conn, username=key, max_failures=s.login_max_failures,
                 lockout_seconds=s.login_lockout_minutes * 60)
             await _audit_login(conn, user, username, False, client,
                                "lockout" if locked else f"bad_password:{failures}")
@@ -91,7 +111,7 @@ async def log_in(ctx: AppContext, username: str, password: str, client: str | No
             raise ApiError(401, "invalid_credentials",
                            f"用户名或密码错误（再输错{left}次，账号将锁定{math.ceil(s.login_lockout_minutes)}分钟）",
                            headers={"WWW-Authenticate": "Bearer"})
-        await repo.clear_failures(conn, username=username)
+        await repo.clear_failures(conn, username=key)
         session_id = await repo.open_session(conn, user_id=user.user_id, kind=kind, client=client)
         await _audit_login(conn, user, username, True, client, f"session:{kind}")
     ttl = timedelta(minutes=s.session_absolute_minutes)
@@ -158,16 +178,17 @@ async def change_password(ctx: AppContext, user: UserRecord, claims: TokenClaims
     s = ctx.settings
     async with ctx.pool.acquire() as conn:
         if not verify_password(user.password_hash, current):
-            _, locked = await repo.record_failure(conn, username=user.username,
+            _, locked = await repo.record_failure(conn, username=throttle_key(user.username, client),
                                                   max_failures=s.login_max_failures,
                                                   lockout_seconds=s.login_lockout_minutes * 60)
             await audit(conn, user, action="change_password", subject=f"user:{user.username}",
                         allowed=False, client=client, detail="lockout" if locked else "bad_password")
             raise ApiError(403, "invalid_credentials", "当前密码不正确")
-        problems = password_problems(new, min_length=s.password_min_length, username=user.username)
+        problems = await _new_password_problems(conn, s, user.user_id, user.username, new)
         if problems:
             raise _weak(problems)
         async with conn.transaction():
+            await repo.remember_password_hash(conn, user_id=user.user_id, keep=s.password_history)
             await repo.set_password_hash(conn, user_id=user.user_id, password_hash=hash_password(new))
             await repo.revoke_user_sessions(conn, user_id=user.user_id,
                                             keep=uuid.UUID(claims.session_id))
@@ -182,10 +203,11 @@ async def reset_password(conn: asyncpg.Connection, settings: Settings, *, userna
     user = await get_user_by_username(conn, username=username)
     if user is None:
         return [f"没有用户 {username}"]
-    problems = password_problems(new, min_length=settings.password_min_length, username=username)
+    problems = await _new_password_problems(conn, settings, user.user_id, username, new)
     if problems:
         return problems
     async with conn.transaction():
+        await repo.remember_password_hash(conn, user_id=user.user_id, keep=settings.password_history)
         await repo.set_password_hash(conn, user_id=user.user_id, password_hash=hash_password(new))
         await repo.revoke_user_sessions(conn, user_id=user.user_id)
         await repo.clear_failures(conn, username=username)

@@ -7,7 +7,7 @@ import uuid
 
 import asyncpg
 
-from api.audit.trail import decide
+from api.audit.trail import audit, decide
 from api.auth.access import DESIGNATED, may_act_on_case, may_read_case
 from api.errors import ApiError
 from db.cases_repo import CaseRecord, ReportRecord, get_case, get_report_by_case
@@ -37,7 +37,9 @@ async def load_case_for(
     conn: asyncpg.Connection, *, user: UserRecord, case_id: str, action: str, client: str | None,
     write: bool = False, detail: str | None = None,
 ) -> tuple[ReportRecord, CaseRecord | None]:
-    """The case's registry row and read model, or 404/403; every decision is audited.
+    """The case's registry row and read model, or 404 (also for a case outside the user's
+    jurisdiction: the answer must not reveal that it exists) or 403 (readable, but not the
+    user's to act on); every decision is audited.
     ``write``: the caller wants to act on the case (its own station's staff only);
     ``detail``: what in the case is accessed, for the audit line (no personal data)."""
     cid = parse_uuid(case_id, "case")
@@ -54,6 +56,10 @@ async def load_case_for(
                              origin_path=await _path(conn, record.origin_node_id if record else None),
                              has_task_for_user=involved,
                              reported_by_user=report.reported_by == user.user_id)
+    if not readable:  # out of jurisdiction answers exactly as a case that does not exist
+        await audit(conn, user, action=action, subject=f"case:{cid}", allowed=False,
+                    client=client, detail=detail)
+        raise ApiError(404, "case_not_found", "找不到该个案")
     message = "该个案不在您所在单位的管辖范围内"
     allowed = readable
     if write and readable and not may_act_on_case(user, station_node_id=station_id):

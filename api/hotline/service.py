@@ -100,10 +100,8 @@ def _may_see(user: UserRecord, call: CallRecord) -> bool:
 async def get_call(ctx: AppContext, user: UserRecord, call_id: str) -> CallRecord:
     async with ctx.pool.acquire() as conn:
         call = await hotline_repo.get_call(conn, call_id=call_id)
-    if call is None:
+    if call is None or not _may_see(user, call):  # out of jurisdiction looks like not found
         raise ApiError(404, "call_not_found", "找不到该来电")
-    if not _may_see(user, call):
-        raise ApiError(403, "forbidden", "该来电不在您所在单位的管辖范围内")
     return call
 
 

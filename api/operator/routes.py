@@ -30,6 +30,7 @@ from db.scope_repo import subtree_node_ids
 from db.users_repo import UserRecord
 from domain.agencies import label_of_call
 from domain.enums import Role, TaskKind, label
+from rescue.settings import TEMPORAL_UI_PATH
 
 router = APIRouter(prefix="/api/v1/operator", tags=["operator"])
 _CONCURRENCY = 8
@@ -89,9 +90,9 @@ class StuckCases(BaseModel):
 
 
 def workflow_url(ctx: AppContext, workflow_id: str) -> str:
-    """The workflow's page in the Temporal UI."""
+    """The workflow's page in the Temporal UI (through the console's proxy)."""
     ns = quote(ctx.settings.temporal_namespace, safe="")
-    return f"{ctx.settings.temporal_ui}/namespaces/{ns}/workflows/{quote(workflow_id, safe='')}"
+    return f"{TEMPORAL_UI_PATH}/namespaces/{ns}/workflows/{quote(workflow_id, safe='')}"
 
 
 def _time(ts: object) -> datetime | None:

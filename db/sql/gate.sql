@@ -44,7 +44,25 @@ WHERE username = $1
 RETURNING locked_until;
 
 -- name: clear_login_failures
-DELETE FROM login_throttle WHERE username = $1;
+-- $1 is a throttle key (username@client: that one) or a username (every key of it).
+DELETE FROM login_throttle WHERE username = $1 OR left(username, length($1) + 1) = $1 || '@';
+
+-- name: recent_password_hashes
+-- The user's current hash and the $2 hashes it replaced last (a new password must differ).
+SELECT password_hash FROM users WHERE user_id = $1
+UNION ALL
+(SELECT password_hash FROM password_history WHERE user_id = $1
+ ORDER BY replaced_at DESC LIMIT $2);
+
+-- name: remember_password_hash
+-- Keep the hash being replaced, and only the newest $2 of them.
+WITH kept AS (
+    INSERT INTO password_history (user_id, password_hash)
+    SELECT user_id, password_hash FROM users WHERE user_id = $1
+)
+DELETE FROM password_history h
+WHERE h.user_id = $1 AND h.ctid NOT IN (
+    SELECT ctid FROM password_history WHERE user_id = $1 ORDER BY replaced_at DESC LIMIT $2 - 1);
 
 -- name: set_password_hash
 UPDATE users SET password_hash = $2, password_changed_at = now() WHERE user_id = $1;

@@ -215,3 +215,17 @@ async def test_schedules_once_and_metrics_per_process(pair: Pair, stack: Stack) 
             text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
             assert 'rescue_api_requests_total{method="GET",route="/healthz",status="200"}' in text
             assert "rescue_outbox_pending" in text
+
+
+async def test_the_access_log_of_an_api_process_has_no_query_strings(pair: Pair) -> None:
+    a = pair.apis[0]
+    token = await _login(a, "caseworker")
+    needle = "110105196803121237"
+    assert (await a.get("/api/v1/cases", params={"q": needle}, headers=token)).status_code == 200
+    log = pair.settings.data_dir / "api0.log"
+    for _ in range(100):  # the access line is written once the answer has gone
+        if '"GET /api/v1/cases HTTP/1.1" 200' in log.read_text():
+            break
+        await asyncio.sleep(0.05)
+    text = log.read_text()
+    assert '"GET /api/v1/cases HTTP/1.1" 200' in text and needle not in text

@@ -74,7 +74,8 @@ async def test_up_stop_and_up_again_keeps_everything(tmp_path: Path, stub_childr
     assert env["RESCUE_TEMPORAL_ADDRESS"] == f"127.0.0.1:{settings.temporal_port}"
     text = console.getvalue()
     assert f"http://127.0.0.1:{settings.api_port}/console/" in text
-    assert f"http://127.0.0.1:{settings.temporal_ui_port}" in text
+    assert f"http://127.0.0.1:{settings.api_port}/console/temporal/" in text  # behind the login
+    assert f":{settings.temporal_ui_port}" not in text
     client = await Client.connect(env["RESCUE_TEMPORAL_ADDRESS"])
     workflow_id = f"case-{uuid.uuid4()}"
     await client.start_workflow(

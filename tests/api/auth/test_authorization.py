@@ -8,6 +8,7 @@ found by the police lookup, so 东湖区's staff see it through the origin. Case
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,25 +28,27 @@ from support import (
 
 USERS = [u.username for u in DEMO_USERS]
 
-# (case A, case B) for each demo user. 200: allowed; 403: refused.
+# (case A, case B) for each demo user. 200: allowed; 404: refused, exactly as a case that does
+# not exist (out of jurisdiction must not reveal that the case exists).
 READ = {
     "bureau": (200, 200), "station_head": (200, 200), "caseworker": (200, 200),
-    "dh_caseworker": (200, 403), "xs_caseworker": (403, 200), "township": (200, 403),
-    "liaison": (200, 403), "xs_liaison": (403, 403), "hotline": (200, 200),
-    "police": (403, 403), "urban": (403, 403), "hospital": (403, 403), "transport": (403, 403),
-    "finance": (403, 403), "operator": (200, 200), "auditor": (403, 403),
+    "dh_caseworker": (200, 404), "xs_caseworker": (404, 200), "township": (200, 404),
+    "liaison": (200, 404), "xs_liaison": (404, 404), "hotline": (200, 200),
+    "police": (404, 404), "urban": (404, 404), "hospital": (404, 404), "transport": (404, 404),
+    "finance": (404, 404), "operator": (200, 200), "auditor": (404, 404),
     # the county heads see their county (A through its origin in 东湖区); the other townships
     # and communities see neither case
-    "dh_head": (200, 403), "xs_head": (403, 200),
-    "dh_t2_township": (403, 403), "xs_t1_township": (403, 403), "xs_t2_township": (403, 403),
-    "dh_t1_c2_liaison": (403, 403), "dh_t2_c1_liaison": (403, 403), "dh_t2_c2_liaison": (403, 403),
-    "xs_t1_c2_liaison": (403, 403), "xs_t2_c1_liaison": (403, 403), "xs_t2_c2_liaison": (403, 403),
+    "dh_head": (200, 404), "xs_head": (404, 200),
+    "dh_t2_township": (404, 404), "xs_t1_township": (404, 404), "xs_t2_township": (404, 404),
+    "dh_t1_c2_liaison": (404, 404), "dh_t2_c1_liaison": (404, 404), "dh_t2_c2_liaison": (404, 404),
+    "xs_t1_c2_liaison": (404, 404), "xs_t2_c1_liaison": (404, 404), "xs_t2_c2_liaison": (404, 404),
 }
 HISTORY_ROLES = {"bureau", "station_head", "caseworker", "dh_caseworker", "xs_caseworker", "operator",
                  "dh_head", "xs_head"}
-ACT = {"caseworker": (200, 403), "station_head": (200, 403), "xs_caseworker": (403, 200),
-       "xs_head": (403, 200)}
-"""Case actions (here: recording a meal): only the staff of the case's own station."""
+ACT = {"caseworker": (200, 403), "station_head": (200, 403), "xs_caseworker": (404, 200),
+       "xs_head": (404, 200)}
+"""Case actions (here: recording a meal): only the staff of the case's own station (403 to
+those who may read the case, 404 to those who may not even know it exists)."""
 COMPLETE = {"caseworker": (422, 403), "xs_caseworker": (403, 422)}
 """Completing the open task with an empty payload: its assignee gets 422 (the payload is
 checked, nothing is done), everyone else 403 task_not_yours."""
@@ -90,8 +93,9 @@ async def test_read(cases: Cases, api: httpx.AsyncClient, username: str, which: 
     case_id = getattr(cases, which)
     resp = await api.get(f"/api/v1/cases/{case_id}", headers=cases.headers[username])
     assert resp.status_code == _pick(READ[username], which), resp.text
-    if resp.status_code == 403:
-        assert resp.json()["code"] == "forbidden"
+    if resp.status_code == 404:  # the very answer of a case that does not exist
+        missing = await api.get(f"/api/v1/cases/{uuid.uuid4()}", headers=cases.headers[username])
+        assert (missing.status_code, missing.content) == (404, resp.content)
 
 
 @pytest.mark.parametrize(("username", "which"), CELLS)
@@ -111,8 +115,9 @@ async def test_list_agrees_with_read(cases: Cases, api: httpx.AsyncClient, usern
 async def test_history(cases: Cases, api: httpx.AsyncClient, username: str, which: str) -> None:
     case_id = getattr(cases, which)
     resp = await api.get(f"/api/v1/cases/{case_id}/history", headers=cases.headers[username])
-    allowed = username in HISTORY_ROLES and _pick(READ[username], which) == 200
-    assert resp.status_code == (200 if allowed else 403), resp.text
+    readable = _pick(READ[username], which) == 200
+    expected = 403 if username not in HISTORY_ROLES else 200 if readable else 404
+    assert resp.status_code == expected, resp.text
 
 
 @pytest.mark.parametrize(("username", "which"), CELLS)
@@ -120,7 +125,8 @@ async def test_act_on_the_case(cases: Cases, api: httpx.AsyncClient, username: s
     case_id = getattr(cases, which)
     resp = await api.post(f"/api/v1/cases/{case_id}/actions/care", json={"service": "meals"},
                           headers=cases.headers[username])
-    assert resp.status_code == _pick(ACT.get(username, (403, 403)), which), resp.text
+    readable = _pick(READ[username], which) == 200
+    assert resp.status_code == _pick(ACT.get(username, (403 if readable else 404,) * 2), which), resp.text
 
 
 @pytest.mark.parametrize(("username", "which"), CELLS)
@@ -136,7 +142,7 @@ async def test_complete_the_task(cases: Cases, api: httpx.AsyncClient, username:
 async def test_denials_are_in_the_audit_trail(cases: Cases, api: httpx.AsyncClient) -> None:
     auditor = cases.headers["auditor"]
     denied = await api.get("/api/v1/cases/" + cases.a, headers=cases.headers["xs_caseworker"])
-    assert denied.status_code == 403
+    assert denied.status_code == 404
     page = await api.get("/api/v1/audit", headers=auditor, params={
         "username": "xs_caseworker", "subject": cases.a_number, "action": "read_case",
         "outcome": "denied"})

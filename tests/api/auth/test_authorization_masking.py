@@ -72,7 +72,7 @@ async def test_health_data_of_a_critically_ill_person(stack: Stack, api: httpx.A
         assert seen["in_hospital"] is None, name
         assert not kinds & {"emergency_pickup", "treatment_started"}, name
         hidden = [e for e in seen["timeline"] if e["kind"] == "restricted"]
-        assert hidden and all(e["summary"] == "（健康与救治信息，您的岗位不可查看）" and e["data"] == {}
+        assert hidden and all(e["summary"] == "（此项记录您的岗位不可查看）" and e["data"] == {}
                               for e in hidden)
     # the hospital reads the case once it admitted the person: health yes, identity masked
     hospital = await login(api, "hospital")
@@ -99,7 +99,7 @@ async def test_psychiatric_escort_is_for_police_and_station(stack: Stack, api: h
     hotline = await get_case(api, await login(api, "hotline"), case_id)
     assert "psychiatric_escort" not in {t["kind"] for t in hotline["open_tasks"]}
     assert not any("护送就医诊断" in e["summary"] for e in hotline["timeline"])
-    assert any(e["summary"] == "（精神障碍相关信息，您的岗位不可查看）" for e in hotline["timeline"])
+    assert any(e["summary"] == "（此项记录您的岗位不可查看）" for e in hotline["timeline"])
 
 
 def test_dna_and_context_masks_follow_the_table() -> None:

@@ -86,16 +86,18 @@ async def test_lockout_after_five_failures(stack: Stack, api: httpx.AsyncClient,
         last = await token_for(api, ghost, "whatever-123")
     assert last.status_code == 423
     # after the lockout time the right password works again and the count starts afresh
+    # (failures are counted per username and client address: here 127.0.0.1)
+    key = f"{user}@127.0.0.1"
     await db.execute("UPDATE login_throttle SET locked_until = now() - interval '1 second'"
-                     " WHERE username = $1", user)
+                     " WHERE username = $1", key)
     bearer(await token_for(api, user))
-    assert await db.fetchval("SELECT count(*) FROM login_throttle WHERE username = $1", user) == 0
+    assert await db.fetchval("SELECT count(*) FROM login_throttle WHERE username = $1", key) == 0
 
 
 async def test_the_console_says_the_account_is_locked(stack: Stack, user: str,
                                                       db: asyncpg.Connection) -> None:
     await db.execute("INSERT INTO login_throttle (username, failures, locked_until)"
-                     " VALUES ($1, 0, now() + interval '10 minutes')", user)
+                     " VALUES ($1, 0, now() + interval '10 minutes')", f"{user}@127.0.0.1")
     async with httpx.AsyncClient(base_url=stack.api_url) as browser:
         form = await browser.get("/console/login")
         csrf = form.text.split('name="csrf_token" value="')[1].split('"')[0]
@@ -181,3 +183,50 @@ async def test_changing_the_password(stack: Stack, api: httpx.AsyncClient, user:
     assert await reset_password(db, stack.settings, username=user, new="Reset-Pass-2026") == []
     assert (await api.get("/api/v1/auth/me", headers=mine)).status_code == 401  # every session ends
     bearer(await token_for(api, user, "Reset-Pass-2026"))
+
+
+def test_common_passwords_are_refused() -> None:
+    common = "密码过于常见或容易猜到（如常用密码、键盘序列、年份），请换一个"
+    for weak in ("Password2024", "Qwerty123456", "iloveyou2020", "Abcd12345678"):
+        assert password_problems(weak) == [common], weak
+    assert password_problems("Better-Pass-77") == []
+
+
+async def test_a_recent_password_may_not_come_back(stack: Stack, api: httpx.AsyncClient, user: str,
+                                                   db: asyncpg.Connection) -> None:
+    recent = ["不能与最近使用过的5个密码相同"]
+
+    async def change(current: str, new: str) -> httpx.Response:
+        mine = bearer(await token_for(api, user, current))
+        return await api.post("/api/v1/auth/password", headers=mine,
+                              json={"current_password": current, "new_password": new})
+
+    assert (await change(PASSWORD, "Harbour-Lamp-41")).status_code == 204
+    for again in (PASSWORD, "Harbour-Lamp-41"):  # the one before, and the current one
+        resp = await change("Harbour-Lamp-41", again)
+        assert resp.status_code == 422 and resp.json()["details"]["new_password"] == recent
+    assert (await change("Harbour-Lamp-41", "Willow-Kettle-52")).status_code == 204
+    assert (await change("Willow-Kettle-52", PASSWORD)).json()["details"]["new_password"] == recent
+    # the command line applies the same rule; only hashes are kept
+    assert await reset_password(db, stack.settings, username=user, new=PASSWORD) == recent
+    kept = await db.fetch("SELECT h.password_hash FROM password_history h JOIN users u USING (user_id)"
+                          " WHERE u.username = $1", user)
+    assert len(kept) == 2 and all(r["password_hash"].startswith("$argon2") for r in kept)
+
+
+async def test_a_stranger_cannot_lock_a_worker_out(stack: Stack, api: httpx.AsyncClient, user: str) -> None:
+    from api.app import create_app
+    from api.context import AppContext
+    from db.pool import create_pool
+
+    pool = await create_pool(stack.database_url)
+    try:
+        app = create_app(stack.settings, context=AppContext(stack.settings, pool, stack.client))
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as stranger:
+            codes = [(await token_for(stranger, user, "guess-12345")).status_code
+                     for _ in range(stack.settings.login_max_failures)]
+            assert codes[-1] == 423 and (await token_for(stranger, user)).status_code == 423
+    finally:
+        await pool.close()
+    bearer(await token_for(api, user))  # the worker at their own desk logs in

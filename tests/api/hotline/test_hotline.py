@@ -53,7 +53,11 @@ async def test_a_call_is_dispatched_escalated_found_and_called_back(stack: Stack
         await conn.close()
     assert msgs
     dh = await login(api, "dh_caseworker")
-    assert (await api.post(f"/api/v1/hotline/calls/{call_id}/arrival", json={}, headers=dh)).status_code == 403
+    assert (await api.post(f"/api/v1/hotline/calls/{call_id}/arrival", json={}, headers=dh)).status_code == 404
+    # another county's call answers exactly as a call that does not exist
+    other = await api.get(f"/api/v1/hotline/calls/{call_id}", headers=dh)
+    missing = await api.get("/api/v1/hotline/calls/no-such-call", headers=dh)
+    assert (other.status_code, other.content) == (missing.status_code, missing.content) == (404, missing.content)
     early = await api.post(f"/api/v1/hotline/calls/{call_id}/callback", json={"note": "已处理"}, headers=hotline)
     assert early.status_code == 409 and early.json()["code"] == "call_step_refused"
     arrived = await api.post(f"/api/v1/hotline/calls/{call_id}/arrival", json={"note": "已到桥洞"}, headers=xs)

@@ -127,7 +127,7 @@ async def test_the_case_page_shows_the_photo_to_staff_only(
     await console_as(browser, "bureau")
     page = await browser.get(f"/console/cases/{case_id}")
     assert page.status_code == 200
-    assert "（照片和指纹，您的岗位不可查看）" in text_of(page.text)
+    assert "（此项内容您的岗位不可查看）" in text_of(page.text)
     assert photo_id not in page.text and "上传照片" not in page.text
     direct = await browser.get(f"/console/cases/{case_id}/photos/{photo_id}")
     assert direct.status_code == 403 and "您的岗位不可查看" in text_of(direct.text)
