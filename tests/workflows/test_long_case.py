@@ -174,7 +174,10 @@ async def test_twenty_years_unidentified_stay_alive_bounded_and_complete(
     assert len(supervision) == 1 and supervision[0]["status"] == "open"
     events = await _events(stack, case_id)
     reminders = [e for e in events if e["kind"] == "task_reminded"]
-    assert 10 < len(reminders) < YEARS * 12 + 30  # monthly after the first weeks, not daily
+    # Monthly after the first weeks, not daily: counted against the compressed months that
+    # really passed between the first and the last reminder (a loaded machine stretches them).
+    months = (reminders[-1]["occurred_at"] - reminders[0]["occurred_at"]).total_seconds() / MONTH
+    assert len(reminders) > 10 and len(reminders) < months + 30, (len(reminders), months)
 
     # The read model's timeline is complete, in order, nothing lost and nothing doubled.
     care_notes = [re.search(r"（(care-[\w-]+)）", e["summary"]).group(1)  # type: ignore[union-attr]
