@@ -29,8 +29,8 @@ LIMIT $2 OFFSET $3;
 -- The open reports most likely to be the person, in two cheap steps before the full comparison.
 -- Votes: each shared blocking key counts its pass's weight times its rarity
 -- (ln(1 + reports / reports under the key)), so a rare given name outvotes a busy
--- province-quarter; the best $2 by votes go on. First comparison: their votes (scaled by $3)
--- plus the model's weights ($5, see db/matching_repo.py) of the fields an index holds beside the
+-- province-quarter; the best $2 by votes go on. First comparison: their name keys' votes
+-- (scaled by $3; the place keys' votes would count place and time twice) plus the model's weights ($5, see db/matching_repo.py) of the fields an index holds beside the
 -- report id (birth year against $6 ± $7 / 2, sex $8, found on $9 in $10 or within 800 km $11,
 -- origin $12), read by an index-only scan; the best $4 are returned whole, best first.
 WITH hits AS MATERIALIZED (
@@ -40,11 +40,12 @@ WITH hits AS MATERIALIZED (
                                 1)::float8 / count(*)) AS rarity
     FROM hits GROUP BY key
 ), voted AS (
-    SELECT h.report_id, sum(h.weight * df.rarity) AS votes
+    SELECT h.report_id, sum(h.weight * df.rarity) AS votes,
+           sum(h.weight * df.rarity) FILTER (WHERE h.key !~ '^[srq]:') AS name_votes
     FROM hits h JOIN df USING (key)
     GROUP BY h.report_id ORDER BY votes DESC LIMIT $2
 ), best AS (
-    SELECT v.report_id, v.votes * $3::float8
+    SELECT v.report_id, coalesce(v.name_votes, 0) * $3::float8
       + CASE WHEN $6::float8 IS NULL OR y.year IS NULL THEN 0
              WHEN abs(y.year - $6) - $7::float8 / 2 <= 1 THEN ($5::float8[])[1]
              WHEN abs(y.year - $6) - $7::float8 / 2 <= 3 THEN ($5::float8[])[2]
