@@ -30,9 +30,10 @@ LIMIT $2 OFFSET $3;
 -- Votes: each shared blocking key counts its pass's weight times its rarity
 -- (ln(1 + reports / reports under the key)), so a rare given name outvotes a busy
 -- province-quarter; the best $2 by votes go on. First comparison: their name keys' votes
--- (scaled by $3; the place keys' votes would count place and time twice) plus the model's weights ($5, see db/matching_repo.py) of the fields an index holds beside the
--- report id (birth year against $6 ± $7 / 2, sex $8, found on $9 in $10 or within 800 km $11,
--- origin $12), read by an index-only scan; the best $4 are returned whole, best first.
+-- (scaled by $3; the place keys' votes would count place and time twice) plus the model's
+-- weights ($5, see db/matching_repo.py) of the fields an index holds beside the report id
+-- (birth year against $6 ± $7 / 2, sex $8, found on $9 in $10 or within 800 km $11, origin
+-- $12), read by an index-only scan; the best $4 are returned whole, best first.
 WITH hits AS MATERIALIZED (
     SELECT key, report_id, weight FROM missing_report_keys WHERE key = ANY($1::text[])
 ), df AS (
