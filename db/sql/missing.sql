@@ -26,25 +26,50 @@ ORDER BY r.created_at DESC
 LIMIT $2 OFFSET $3;
 
 -- name: blocked_reports
--- The open reports sharing blocking keys with the person, the best-voted first: each shared key
--- counts its pass's weight times its rarity (ln(1 + reports / reports under the key)), so a rare
--- given name outvotes a busy province-quarter. One round trip: votes, then the rows to compare.
+-- The open reports most likely to be the person, in two cheap steps before the full comparison.
+-- Votes: each shared blocking key counts its pass's weight times its rarity
+-- (ln(1 + reports / reports under the key)), so a rare given name outvotes a busy
+-- province-quarter; the best $2 by votes go on. First comparison: their name keys' votes
+-- (scaled by $3; the place keys' votes would count place and time twice) plus the model's
+-- weights ($5, see db/matching_repo.py) of the fields an index holds beside the report id
+-- (birth year against $6 ± $7 / 2, sex $8, found on $9 in $10 or within 800 km $11, origin
+-- $12), read by an index-only scan; the best $4 are returned whole, best first.
 WITH hits AS MATERIALIZED (
     SELECT key, report_id, weight FROM missing_report_keys WHERE key = ANY($1::text[])
 ), df AS (
-    SELECT key, count(*) AS n FROM hits GROUP BY key
-), best AS (
-    SELECT h.report_id,
-           sum(h.weight * ln(1 + greatest((SELECT reltuples FROM pg_class
-                                            WHERE relname = 'missing_reports'), 1) / df.n)) AS votes
+    SELECT key, ln(1 + greatest((SELECT reltuples FROM pg_class WHERE relname = 'missing_reports'),
+                                1)::float8 / count(*)) AS rarity
+    FROM hits GROUP BY key
+), voted AS (
+    SELECT h.report_id, sum(h.weight * df.rarity) AS votes,
+           sum(h.weight * df.rarity) FILTER (WHERE h.key !~ '^[srq]:') AS name_votes
     FROM hits h JOIN df USING (key)
     GROUP BY h.report_id ORDER BY votes DESC LIMIT $2
+), best AS (
+    SELECT v.report_id, coalesce(v.name_votes, 0) * $3::float8
+      + CASE WHEN $6::float8 IS NULL OR y.year IS NULL THEN 0
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 1 THEN ($5::float8[])[1]
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 3 THEN ($5::float8[])[2]
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 6 THEN ($5::float8[])[3]
+             ELSE ($5::float8[])[4] END
+      + CASE WHEN $8::text IS NULL OR r.sex NOT IN ('male', 'female') THEN 0
+             WHEN r.sex = $8 THEN ($5::float8[])[5] ELSE ($5::float8[])[6] END
+      + CASE WHEN $9::date IS NULL THEN 0
+             WHEN $9::date - r.last_seen_on < -30 THEN ($5::float8[])[7]
+             WHEN $10::text IS NULL OR r.seen_province IS NULL THEN 0
+             WHEN r.seen_province = $10 THEN CASE WHEN $9::date - r.last_seen_on <= 183 THEN ($5::float8[])[8] ELSE ($5::float8[])[9] END
+             WHEN r.seen_province = ANY($11::text[]) THEN ($5::float8[])[10] ELSE ($5::float8[])[11] END
+      + CASE WHEN $12::text IS NULL OR r.origin_province IS NULL THEN 0
+             WHEN r.origin_province = $12 THEN ($5::float8[])[12] ELSE ($5::float8[])[13] END AS score
+    FROM voted v JOIN missing_reports r USING (report_id)
+    CROSS JOIN LATERAL (SELECT coalesce(extract(year FROM r.birth_date)::float8, r.birth_year)) AS y (year)
+    WHERE r.status = 'open'
+    ORDER BY score DESC LIMIT $4
 )
 SELECT r.report_id, r.name, r.aliases, r.sex, r.birth_date, r.birth_year, r.height_cm, r.last_seen_on,
        r.seen_province, r.origin_province, r.marks, r.clothing, r.conditions
 FROM best JOIN missing_reports r USING (report_id)
-WHERE r.status = 'open'
-ORDER BY best.votes DESC;
+ORDER BY best.score DESC;
 
 -- name: rejected_reports_of_case
 SELECT report_id FROM match_candidates WHERE case_id = $1 AND status = 'rejected';

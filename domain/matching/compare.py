@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
@@ -37,7 +37,12 @@ class MatchRecord:
     conditions: frozenset[str] = field(default_factory=frozenset)
 
     def forms(self) -> list[NameForm]:
-        return name_forms(self.name, self.aliases)
+        return list(self.name_forms)
+
+    @cached_property
+    def name_forms(self) -> tuple[NameForm, ...]:
+        """The forms of the name, worked out once per record (a person is compared with hundreds)."""
+        return tuple(name_forms(self.name, self.aliases))
 
 
 # Name levels, strongest first (the number is the level's rank).
@@ -96,7 +101,7 @@ def _form_level(a: NameForm, b: NameForm) -> int:
 
 def name_level(a: MatchRecord, b: MatchRecord) -> int | None:
     """The best agreement between any two forms of the two names; None when a side has none."""
-    fa, fb = a.forms(), b.forms()
+    fa, fb = a.name_forms, b.name_forms
     if not fa or not fb:
         return None
     return max(_form_level(x, y) for x in fa for y in fb)

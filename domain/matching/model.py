@@ -108,6 +108,10 @@ FIELDS: tuple[Field, ...] = (
 )
 
 
+_FAST = tuple((f.compare, {level: lv.weight for level, lv in f.levels.items()}) for f in FIELDS)
+"""Each field's comparison and its levels' weights, as :func:`weigh` reads them (no lookups)."""
+
+
 class FieldComparison(BaseModel):
     """One line a caseworker reads: the field, how the two sides compare, the weight it added."""
 
@@ -135,11 +139,11 @@ def weigh(report: MatchRecord, person: MatchRecord,
     """The match weight and each field's level: the fast path used to rank candidates."""
     total = prior
     levels = []
-    for f in FIELDS:
-        level = f.compare(report, person)
+    for compare_field, weights in _FAST:
+        level = compare_field(report, person)
         levels.append(level)
         if level is not None:
-            total += f.levels[level].weight
+            total += weights[level]
     return total, tuple(levels)
 
 

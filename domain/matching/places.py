@@ -42,3 +42,11 @@ def distance_km(a: str, b: str) -> float:
     dp, dl = p2 - p1, math.radians(lo2 - lo1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+@cache
+def near_provinces(province: str | None, km: float = 800) -> tuple[str, ...]:
+    """The other provinces whose capitals are within ``km`` of this one's."""
+    if province not in PROVINCES:
+        return ()
+    return tuple(p for p in PROVINCES if p != province and distance_km(p, province) <= km)

@@ -1,0 +1,68 @@
+"""Candidate generation against the real PostgreSQL: the first comparison (votes of the name
+keys plus the model's weights of birth year, place and time, origin) decides which of the
+best-voted reports are compared in full."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import asyncpg
+
+from db.matching_repo import blocked_reports
+from db.migrate import apply_migrations
+from domain.matching.blocking import person_keys, report_keys, weight_of
+from domain.matching.compare import MatchRecord
+from domain.matching.places import near_provinces
+from stack.postgres import database_url, drop_database, ensure_database
+from support import Stack
+
+
+async def _file(conn: asyncpg.Connection, number: int, record: MatchRecord) -> uuid.UUID:
+    report_id = uuid.uuid4()
+    await conn.execute(
+        "INSERT INTO missing_reports (report_id, report_number, reported_by, node_id, created_by, name, sex,"
+        " birth_year, last_seen_on, last_seen_place, contact_name, contact_phone, seen_province,"
+        " origin_province) VALUES ($1, $2, 'family', 'repo-test', 'test', $3, $4, $5, $6, $7, '家属',"
+        " '13800000000', $7, $8)",
+        report_id, f"XR-T{number:04d}", record.name, record.sex, int(record.birth_year or 0),
+        record.seen_on, record.seen_province, record.origin_province)
+    await conn.executemany("INSERT INTO missing_report_keys (key, report_id, weight) VALUES ($1, $2, $3)",
+                           [(k, report_id, weight_of(k)) for k in report_keys(record)])
+    return report_id
+
+
+async def test_the_first_comparison_prefers_the_report_the_model_prefers_over_the_best_voted(
+        stack: Stack) -> None:
+    admin = database_url(stack.database_url, "postgres")
+    url = await ensure_database(admin, "matching_repo_test")
+    try:
+        await apply_migrations(url)
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("INSERT INTO org_nodes (node_id, level, name, path) VALUES "
+                               "('repo-test', 'city_station', '测试站', 'repo-test/')")
+            report = MatchRecord(key="", name="王秀英", sex="female", seen_on=date(2024, 1, 10))
+            # Lost in the same province and quarter (more shared keys, more votes), but three
+            # years apart in age and from another province by accent.
+            busy = await _file(conn, 1, MatchRecord(**{**report.__dict__, "birth_year": 1953.0,
+                                                      "seen_province": "河南", "origin_province": "广东"}))
+            # Lost in a neighbouring province: fewer votes, but the right age and accent.
+            right = await _file(conn, 2, MatchRecord(**{**report.__dict__, "birth_year": 1950.0,
+                                                       "seen_province": "湖北", "origin_province": "河南"}))
+            await conn.execute("VACUUM ANALYZE missing_reports")
+            person = MatchRecord(key="p", name="王秀英", sex="female", birth_year=1950.0,
+                                 seen_on=date(2024, 2, 20), seen_province="河南", origin_province="河南")
+            assert "湖北" in near_provinces("河南")
+            keys = await conn.fetch("SELECT report_id, count(*) AS n FROM missing_report_keys "
+                                    "WHERE key = ANY($1::text[]) GROUP BY report_id",
+                                    sorted(person_keys(person)))
+            shared = {r["report_id"]: r["n"] for r in keys}
+            assert shared[busy] > shared[right]
+            best = await blocked_reports(conn, person, limit=2)
+            assert [r.key for r in best] == [str(right), str(busy)]
+            assert [r.key for r in await blocked_reports(conn, person, limit=1)] == [str(right)]
+        finally:
+            await conn.close()
+    finally:
+        await drop_database(admin, "matching_repo_test")
