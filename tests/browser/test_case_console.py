@@ -192,7 +192,7 @@ async def test_search_person_charts_exports_and_history(screen: Page, api: httpx
     await expect(page.get_by_role("heading", name=re.compile("查找结果"))).to_be_visible()
     await page.get_by_role("link", name=re.compile("此人的全部个案")).first.click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(name)
-    await expect(page.locator("table.list tbody tr")).to_have_count(2)
+    await expect(page.get_by_role("region", name="历次个案（最早的在前）").locator("tbody tr")).to_have_count(2)
     assert await fits_the_screen(page)
     await shot(page, f"55-person-view-{width}")
 
