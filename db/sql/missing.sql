@@ -33,7 +33,8 @@ LIMIT $2 OFFSET $3;
 -- (scaled by $3; the place keys' votes would count place and time twice) plus the model's
 -- weights ($5, see db/matching_repo.py) of the fields an index holds beside the report id
 -- (birth year against $6 ± $7 / 2, sex $8, found on $9 in $10 or within 800 km $11, origin
--- $12), read by an index-only scan; the best $4 are returned whole, best first.
+-- $12), read by an index-only scan; the best $4 are returned whole, best first, with that score
+-- (db/matching_repo.py adds height and marks, read from the whole rows, before the full comparison).
 WITH hits AS MATERIALIZED (
     SELECT key, report_id, weight FROM missing_report_keys WHERE key = ANY($1::text[])
 ), df AS (
@@ -67,7 +68,7 @@ WITH hits AS MATERIALIZED (
     ORDER BY score DESC LIMIT $4
 )
 SELECT r.report_id, r.name, r.aliases, r.sex, r.birth_date, r.birth_year, r.height_cm, r.last_seen_on,
-       r.seen_province, r.origin_province, r.marks, r.clothing, r.conditions
+       r.seen_province, r.origin_province, r.marks, r.clothing, r.conditions, best.score AS first_score
 FROM best JOIN missing_reports r USING (report_id)
 ORDER BY best.score DESC;
 

@@ -20,7 +20,7 @@ WEIGHTS = {"n": 8, "g": 5, "c": 3, "i": 2, "s": 2, "r": 2, "q": 3, "o": 1}
 """Vote of a key of each pass (n full name sound, g given name, c surname + one character,
 i initials, s sex + birth band + origin, r place + sex + quarter, q the same with the birth
 band: narrower, so it ranks a nameless person's likely reports first; o surname + sex + birth
-band, looked up only for someone known by surname alone, 老张)."""
+band, looked up for someone known by surname alone, 老张, or by a one-character given name)."""
 
 
 def _band(year: float) -> int:
@@ -93,6 +93,10 @@ def person_keys(person: MatchRecord) -> set[str]:
     # The broad passes (origin, place and quarter without the birth band) only for someone
     # whose name says little: their postings are long and would outvote a name's.
     named = any(f.surname and f.given or len(f.given) >= 2 for f in person.forms())
+    # A one-character given name written with a wrong character (张明 for 张亮) shares no name
+    # key with the report: look it up by surname, sex and birth band too (the 老张 pass).
+    keys.update(f"o:{f.sound()[0]}:{s}:{b}" for f in person.forms() if f.surname and len(f.given) == 1
+                for s in (["m", "f"] if sex == "u" else [sex]) for b in bands)
     if person.origin_province and not named:
         keys.update(f"s:{sex}:{b}:{person.origin_province}" for b in bands)
     if person.seen_on and person.seen_province:

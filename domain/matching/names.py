@@ -153,6 +153,9 @@ def _name_forms(name: str | None, aliases: tuple[str, ...]) -> tuple[NameForm, .
             # A surname written with a wrong or rare character (霄翠青 for 肖翠青) still
             # stands first: read it as surname + given name too.
             forms.append(NameForm(raw[0], raw[1:]))
+        elif not form.partial and len(raw) == 2 and raw[0] not in FORMS_OF_ADDRESS:
+            # A given name alone whose first character is also a surname (叶薇 of 曾叶薇).
+            forms.append(NameForm("", raw, partial=True))
     seen: set[tuple[str, str]] = set()
     unique = []
     for f in forms:
