@@ -4,6 +4,7 @@ later; found before being lost; and the blocking keys that let each of them be f
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -62,3 +63,16 @@ def test_the_score_reads_in_chinese_and_the_prior_follows_the_pool() -> None:
 @pytest.mark.parametrize("name", ["章建国", "建国", "小国", "张建固", "阿国", None])
 def test_every_kind_of_name_shares_a_blocking_key_with_the_report(name: str | None) -> None:
     assert report_keys(REPORT) & person_keys(found(name))
+
+
+def test_a_given_name_alone_that_starts_with_a_surname_character() -> None:
+    # 叶薇 reads as surname 叶 + 薇, but may be 曾叶薇's given name without the surname.
+    assert name_level(MatchRecord(key="r", name="曾叶薇"), MatchRecord(key="p", name="叶薇")) == 3
+    assert name_level(MatchRecord(key="r", name="叶薇"), MatchRecord(key="p", name="叶微")) == 4
+
+
+def test_a_one_character_given_name_written_wrong_still_shares_a_key() -> None:
+    report = dataclasses.replace(REPORT, name="张亮", aliases=())
+    by_name = {k for k in report_keys(report) & person_keys(found("张明")) if k[0] not in "qrs"}
+    assert by_name and all(k.startswith("o:zhang:m:") for k in by_name)
+    assert not {k for k in report_keys(report) & person_keys(found("李明")) if k[0] not in "qrs"}
