@@ -4,6 +4,7 @@ best-voted reports are compared in full."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date
 
@@ -23,10 +24,10 @@ async def _file(conn: asyncpg.Connection, number: int, record: MatchRecord) -> u
     await conn.execute(
         "INSERT INTO missing_reports (report_id, report_number, reported_by, node_id, created_by, name, sex,"
         " birth_year, last_seen_on, last_seen_place, contact_name, contact_phone, seen_province,"
-        " origin_province) VALUES ($1, $2, 'family', 'repo-test', 'test', $3, $4, $5, $6, $7, '家属',"
-        " '13800000000', $7, $8)",
+        " origin_province, height_cm, marks) VALUES ($1, $2, 'family', 'repo-test', 'test', $3, $4, $5, $6,"
+        " $7, '家属', '13800000000', $7, $8, $9, $10)",
         report_id, f"XR-T{number:04d}", record.name, record.sex, int(record.birth_year or 0),
-        record.seen_on, record.seen_province, record.origin_province)
+        record.seen_on, record.seen_province, record.origin_province, record.height_cm, record.marks)
     await conn.executemany("INSERT INTO missing_report_keys (key, report_id, weight) VALUES ($1, $2, $3)",
                            [(k, report_id, weight_of(k)) for k in report_keys(record)])
     return report_id
@@ -66,3 +67,33 @@ async def test_the_first_comparison_prefers_the_report_the_model_prefers_over_th
             await conn.close()
     finally:
         await drop_database(admin, "matching_repo_test")
+
+
+async def test_a_nameless_person_is_told_apart_by_height_and_marks(stack: Stack) -> None:
+    admin = database_url(stack.database_url, "postgres")
+    url = await ensure_database(admin, "matching_repo_marks_test")
+    try:
+        await apply_migrations(url)
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("INSERT INTO org_nodes (node_id, level, name, path) VALUES "
+                               "('repo-test', 'city_station', '测试站', 'repo-test/')")
+            base = MatchRecord(key="", sex="male", birth_year=1950.0, seen_on=date(2024, 1, 10),
+                               seen_province="河南", origin_province="河南")
+            # The same first comparison (no name; same age, place, time and origin): only
+            # height and marks, which the index does not hold, tell them apart.
+            other = await _file(conn, 1, dataclasses.replace(base, name="李国强", height_cm=180,
+                                                             marks="右手有烫伤疤痕"))
+            right = await _file(conn, 2, dataclasses.replace(base, name="王建军", height_cm=165,
+                                                             marks="左眉上方有黑痣，左耳缺一角"))
+            await conn.execute("VACUUM ANALYZE missing_reports")
+            person = dataclasses.replace(base, key="p", birth_year=1951.0, seen_on=date(2024, 2, 20),
+                                         height_cm=166, marks="左眉上方有黑痣")
+            assert {r.key for r in await blocked_reports(conn, person, limit=2)} == {str(right), str(other)}
+            assert [r.key for r in await blocked_reports(conn, person, limit=1)] == [str(right)]
+            named = dataclasses.replace(person, name="老王")
+            assert [r.key for r in await blocked_reports(conn, named, limit=1)] == [str(right)]
+        finally:
+            await conn.close()
+    finally:
+        await drop_database(admin, "matching_repo_marks_test")
