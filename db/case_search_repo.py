@@ -73,8 +73,13 @@ def _branch(scope: str | None, scope_value: Any, q: CaseQuery, params: list[Any]
     if after is not None:
         where.append(f"(c.updated_at, c.case_id) < ({param(after[0])}::timestamptz, {param(after[1])}::uuid)")
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    return (f"(SELECT {_COLUMNS} FROM cases c{clause}"
-            f" ORDER BY c.updated_at DESC, c.case_id DESC LIMIT {limit_ref})")
+    order = f" ORDER BY c.updated_at DESC, c.case_id DESC LIMIT {limit_ref}"
+    if q.filters.get("name_prefix") is not None:
+        # A name search picks its page from the name index alone (index-only, 0023), then
+        # reads just that page's rows instead of every matching case's.
+        return (f"(SELECT {_COLUMNS} FROM cases c WHERE c.case_id = ANY(ARRAY("
+                f"SELECT c.case_id FROM cases c{clause}{order})){order})")
+    return f"(SELECT {_COLUMNS} FROM cases c{clause}{order})"
 
 
 def build(q: CaseQuery, after: tuple[datetime, uuid.UUID] | None, limit: int) -> tuple[str, list[Any]]:

@@ -4,20 +4,25 @@ FROM cases c JOIN org_nodes s ON s.node_id = c.station_node_id
 WHERE starts_with(s.path, $1) AND c.opened_at >= $2 AND c.opened_at < $3;
 
 -- name: figures_admitted
--- Admissions registered in the month, by the case's classification.
-SELECT c.classification, count(DISTINCT c.case_id) AS n
-FROM case_events e JOIN cases c ON c.case_id = e.case_id
-JOIN org_nodes s ON s.node_id = c.station_node_id
-WHERE starts_with(s.path, $1) AND e.kind = 'registered'
-  AND e.occurred_at >= $2 AND e.occurred_at < $3 AND c.classification IS NOT NULL
-GROUP BY c.classification;
+-- Admissions registered in the month, by the case's classification. The month's lines of one
+-- kind are read from their index (0023), then each case is looked up by its key: the cost
+-- follows the month's events, not the million cases (a join let the planner scan them all).
+SELECT cls AS classification, count(*) AS n
+FROM (SELECT (SELECT c.classification FROM cases c JOIN org_nodes s ON s.node_id = c.station_node_id
+              WHERE c.case_id = e.case_id AND starts_with(s.path, $1)) AS cls
+      FROM (SELECT DISTINCT case_id FROM case_events
+            WHERE kind = 'registered' AND occurred_at >= $2 AND occurred_at < $3) e) x
+WHERE cls IS NOT NULL
+GROUP BY cls;
 
 -- name: figures_event_cases
--- Distinct cases of the locality's stations with an event of kind $4 in the month.
-SELECT count(DISTINCT c.case_id)
-FROM case_events e JOIN cases c ON c.case_id = e.case_id
-JOIN org_nodes s ON s.node_id = c.station_node_id
-WHERE starts_with(s.path, $1) AND e.kind = $4 AND e.occurred_at >= $2 AND e.occurred_at < $3;
+-- Distinct cases of the locality's stations with an event of kind $4 in the month (read as
+-- figures_admitted: the month's lines first, then each case by its key).
+SELECT count(*)
+FROM (SELECT DISTINCT case_id FROM case_events
+      WHERE kind = $4 AND occurred_at >= $2 AND occurred_at < $3) e
+WHERE (SELECT starts_with(s.path, $1) FROM cases c JOIN org_nodes s ON s.node_id = c.station_node_id
+       WHERE c.case_id = e.case_id);
 
 -- name: figures_settled
 SELECT COALESCE(sum(t.approved_fen), 0)::bigint
@@ -30,23 +35,26 @@ WHERE starts_with(s.path, $1) AND c.stage = 'long_term_stay';
 
 -- name: figures_follow_ups
 -- Follow-up visits assigned in the locality: due in the month, done in it, and overdue (due in
--- the month, past the deadline, and still open or done late).
+-- the month, past the deadline, and still open or done late). Only the visits of the month are
+-- read, each side from its own index (0019); each visit's assignee is then checked by key (a
+-- join to the subtree's nodes made the planner read the month once per node).
 SELECT count(*) FILTER (WHERE t.deadline >= $2 AND t.deadline < $3) AS due,
        count(*) FILTER (WHERE t.status = 'done' AND t.completed_at >= $2 AND t.completed_at < $3) AS done,
        count(*) FILTER (WHERE t.deadline >= $2 AND t.deadline < $3 AND t.deadline < now()
                           AND (t.status = 'open' OR t.completed_at > t.deadline)) AS overdue
-FROM tasks t JOIN org_nodes n ON n.node_id = t.assignee_node_id
-WHERE starts_with(n.path, $1) AND t.kind = 'follow_up_visit' AND t.status <> 'cancelled'
-  -- only the visits of the month, each side read from its own index (0019)
+FROM tasks t
+WHERE t.kind = 'follow_up_visit' AND t.status <> 'cancelled'
   AND ((t.deadline >= $2 AND t.deadline < $3)
-       OR (t.status = 'done' AND t.completed_at >= $2 AND t.completed_at < $3));
+       OR (t.status = 'done' AND t.completed_at >= $2 AND t.completed_at < $3))
+  AND (SELECT starts_with(n.path, $1) FROM org_nodes n WHERE n.node_id = t.assignee_node_id);
 
 -- name: figures_lost_contact
-SELECT count(DISTINCT c.case_id)
-FROM case_events e JOIN cases c ON c.case_id = e.case_id
-JOIN org_nodes o ON o.node_id = c.origin_node_id
-WHERE starts_with(o.path, $1) AND e.kind = 'lost_contact_reported'
-  AND e.occurred_at >= $2 AND e.occurred_at < $3;
+-- Distinct cases whose origin lies in the locality with a lost-contact report in the month.
+SELECT count(*)
+FROM (SELECT DISTINCT case_id FROM case_events
+      WHERE kind = 'lost_contact_reported' AND occurred_at >= $2 AND occurred_at < $3) e
+WHERE (SELECT starts_with(o.path, $1) FROM cases c JOIN org_nodes o ON o.node_id = c.origin_node_id
+       WHERE c.case_id = e.case_id);
 
 -- name: figures_ledger_people
 SELECT count(*) FROM ledger_entries e JOIN org_nodes n ON n.node_id = e.community_node_id
