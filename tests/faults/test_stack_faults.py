@@ -251,8 +251,14 @@ async def test_temporal_unreachable_reports_reads_completions_and_callbacks(
         assert [t["kind"] for t in case["open_tasks"]] == ["ticket_voucher"]
     conn = await asyncpg.connect(await _database_url(system))
     try:
-        outcomes = await conn.fetch("SELECT kind, outcome FROM outbox WHERE workflow_id = ANY($1)",
-                                    [case_workflow_id(number), report.json()["workflow_id"]])
+        # A start that reached Temporal while its answer was lost is marked at the relay's next
+        # attempt (backoff up to 30 s): poll the outbox until every row is finished.
+        for _ in range(300):
+            outcomes = await conn.fetch("SELECT kind, outcome FROM outbox WHERE workflow_id = ANY($1)",
+                                        [case_workflow_id(number), report.json()["workflow_id"]])
+            if all(r["outcome"] is not None for r in outcomes):
+                break
+            await asyncio.sleep(0.2)
         done = await conn.fetchval("SELECT count(*) FROM tasks WHERE case_id = $1 AND "
                                    "kind = 'registration' AND status = 'done'", uuid.UUID(case_id))
     finally:
