@@ -126,7 +126,7 @@ async def _timed(http: httpx.AsyncClient, url: str, headers: dict[str, str],
 
 async def measure_read_side(system: Any, n: int, samples: int,
                             say: Callable[[str], None]) -> dict[str, Any]:
-    from benchmarks.system import fmt, login, summary_ms
+    from benchmarks.api_cases import fmt, login, summary_ms
 
     seeded = await seed(system.database_url, n, say)
     rng = random.Random(7)

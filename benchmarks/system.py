@@ -22,32 +22,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import platform
 import sys
 import time
 import uuid
-from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
-from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
+from benchmarks.api_cases import (
+    FOLLOW_UP_INTERVAL,
+    Timings,
+    fmt,
+    login,
+    run_cases,
+    summary_ms,
+)
 from benchmarks.bare import BareCase, BareSpec
+from benchmarks.histories import case_histories, counts, history_size, long_stay, spec_of
 from benchmarks.processes import BARE_QUEUE, System, running_system
 from benchmarks.readside import measure_read_side
-
-PASSWORD = "Rescue-Demo-2026"
-FOLLOW_UP_INTERVAL = 0.2
-"""Seconds between handover and the follow-up visit (compressed policy override)."""
 
 
 @dataclass
@@ -70,194 +72,7 @@ SIZES = {
 }
 
 
-def pct(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank) of values, in the values' unit."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
-
-
-def summary_ms(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50_ms": round(pct(values, 50) * 1000, 1),
-            "p95_ms": round(pct(values, 95) * 1000, 1), "p99_ms": round(pct(values, 99) * 1000, 1),
-            "max_ms": round(max(values) * 1000, 1) if values else float("nan")}
-
-
-def fmt(s: dict[str, float]) -> str:
-    return (f"n={s['n']:<5} p50 {s['p50_ms']:8.1f}  p95 {s['p95_ms']:8.1f}  "
-            f"p99 {s['p99_ms']:8.1f}  max {s['max_ms']:8.1f} ms")
-
-
-async def login(http: httpx.AsyncClient, username: str) -> dict[str, str]:
-    resp = await http.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
-    resp.raise_for_status()
-    return {"Authorization": f"Bearer {resp.json()['access_token']}"}
-
-
-class Inbox:
-    """One person's inbox kept open, as at a desk: one long-poll for all the cases in flight
-    (``since``/``wait``, answered when a task arrives), and one plain read when a case starts
-    waiting for its next task (it is often there already). Without the X-Inbox-Version header
-    (an API from before), it polls every ``every`` s."""
-
-    def __init__(self, http: httpx.AsyncClient, who: dict[str, str], every: float = 0.05):
-        self.http, self.who, self.every = http, who, every
-        self.waiting: dict[tuple[str, str], asyncio.Future[dict[str, Any]]] = {}
-        self.polls = 0
-        self.version: str | None = None
-        self._task: asyncio.Task[None] | None = None
-
-    async def task(self, case_id: str, kind: str, within: float = 120) -> dict[str, Any]:
-        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self.waiting[(case_id, kind)] = fut
-        try:
-            await self._fetch(wait=False)
-            if not fut.done() and (self._task is None or self._task.done()):
-                self._task = asyncio.create_task(self._poll())
-            return await asyncio.wait_for(fut, within)
-        finally:
-            self.waiting.pop((case_id, kind), None)
-
-    async def _fetch(self, *, wait: bool) -> None:
-        params: dict[str, Any] = {"limit": 500}
-        if wait and self.version is not None:
-            params.update(since=self.version, wait=5)
-        try:
-            resp = await self.http.get("/api/v1/tasks", headers=self.who, params=params)
-        except httpx.HTTPError:
-            await asyncio.sleep(self.every)  # counted as a poll that found nothing
-            return
-        finally:
-            self.polls += 1
-        if resp.status_code != 200:
-            return
-        if wait:
-            self.version = resp.headers.get("X-Inbox-Version")
-        for task in resp.json():
-            fut = self.waiting.get((task["case_id"], task["kind"]))
-            if fut is not None and not fut.done():
-                fut.set_result(task)
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _poll(self) -> None:
-        while self.waiting:
-            await self._fetch(wait=True)
-            if self.version is None:
-                await asyncio.sleep(self.every)
-
-
-class Timings(dict[str, list[float]]):
-    def add(self, step: str, seconds: float) -> None:
-        self.setdefault(step, []).append(seconds)
-
-
-async def one_case(http: httpx.AsyncClient, users: dict[str, dict[str, str]],
-                   inboxes: dict[str, Inbox], t: Timings) -> str:
-    """A whole case through the API, as the station, the railway and the community do it."""
-    start = time.perf_counter()
-    resp = await http.post("/api/v1/cases", headers=users["caseworker"], json={
-        "report_id": f"bench-{uuid.uuid4().hex}", "channel": "walk_in", "place": "示范市救助站门口",
-        "policy_overrides": {"follow_up_interval": FOLLOW_UP_INTERVAL}})
-    resp.raise_for_status()
-    t.add("report answered", time.perf_counter() - start)
-    case_id = resp.json()["case_id"]
-    today = date.today().isoformat()
-    steps = [
-        ("caseworker", "registration", {"person": {"name": "张建国", "sex": "male",
-                                                   "birth_date": "1968-03-12"}}),
-        ("caseworker", "ticket_voucher", {"destination": "东湖站", "travel_date": (
-            date.today() + timedelta(days=1)).isoformat()}),
-        ("transport", "boarding_confirmation", {"boarded": True}),
-        ("liaison", "handover_receipt", {"received_by": "家属", "relationship": "亲属",
-                                         "received_on": today}),
-        ("liaison", "follow_up_visit", {"visited_on": today, "met_person": True,
-                                        "family_contacted": True, "situation": "生活稳定",
-                                        "end_follow_up": True, "end_reason": "已稳定生活，无需继续随访"}),
-    ]
-    for who, kind, payload in steps:
-        began = time.perf_counter()
-        task = await inboxes[who].task(case_id, kind)
-        t.add(f"{kind}: task reached inbox", time.perf_counter() - began)
-        began = time.perf_counter()
-        resp = await http.post(f"/api/v1/tasks/{task['task_id']}/complete", headers=users[who],
-                               json={"payload": payload})
-        resp.raise_for_status()
-        t.add(f"{kind}: completion answered", time.perf_counter() - began)
-        t.add("completion answered (all)", time.perf_counter() - began)
-    t.add("whole case", time.perf_counter() - start)
-    return str(resp.json()["case"]["case_number"])
-
-
-async def run_cases(system: System, cases: int, concurrency: int) -> dict[str, Any]:
-    """Section 1 and the engine's half of 3: cases through the API at this concurrency."""
-    async with httpx.AsyncClient(base_url=system.api_url, timeout=180, trust_env=False,
-                                 limits=httpx.Limits(max_connections=200)) as http:
-        users = {u: await login(http, u) for u in ("caseworker", "transport", "liaison")}
-        inboxes = {u: Inbox(http, h) for u, h in users.items()}
-        t = Timings()
-        gate = asyncio.Semaphore(concurrency)
-        failures: list[str] = []
-        numbers: list[str] = []
-
-        async def run_one() -> None:
-            async with gate:
-                try:
-                    numbers.append(await one_case(http, users, inboxes, t))
-                except Exception as exc:  # noqa: BLE001 - counted and shown
-                    failures.append(repr(exc)[:200])
-
-        began = time.perf_counter()
-        await asyncio.gather(*(run_one() for _ in range(cases)))
-        elapsed = time.perf_counter() - began
-        for inbox in inboxes.values():
-            await inbox.close()
-    return {"concurrency": concurrency, "cases": cases, "failed": len(failures),
-            "failures": failures[:5], "seconds": round(elapsed, 2),
-            "cases_per_min": round(len(numbers) / elapsed * 60, 1),
-            "steps": {k: summary_ms(v) for k, v in sorted(t.items())},
-            "inbox_polls": sum(i.polls for i in inboxes.values()), "case_numbers": numbers,
-            "_raw": t, "_done": len(numbers), "_elapsed": elapsed}
-
-
 # --- bare Temporal -----------------------------------------------------------------------
-
-_COUNTED = {
-    "activities": EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
-    "updates": EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-    "timers_fired": EventType.EVENT_TYPE_TIMER_FIRED,
-    "timers_cancelled": EventType.EVENT_TYPE_TIMER_CANCELED,
-    "upserts": EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
-    "children": EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
-    "timers_started": EventType.EVENT_TYPE_TIMER_STARTED,
-    "workflow_tasks": EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-}
-
-
-def counts(history: WorkflowHistory) -> dict[str, int]:
-    c = Counter(e.event_type for e in history.events)
-    return {name: c[et] for name, et in _COUNTED.items()}
-
-
-def history_size(history: WorkflowHistory) -> dict[str, int]:
-    """Events, protobuf bytes (what Temporal counts against its limits) and JSON bytes."""
-    return {"events": len(history.events), "bytes": sum(e.ByteSize() for e in history.events),
-            "json_bytes": len(history.to_json())}
-
-
-def spec_of(case: dict[str, int], child: dict[str, int] | None) -> BareSpec:
-    def one(c: dict[str, int], kid: BareSpec | None) -> BareSpec:
-        return BareSpec(activities=c["activities"], updates=c["updates"],
-                        timers_fired=c["timers_fired"],
-                        timers_cancelled=c["timers_cancelled"],
-                        upserts=c["upserts"], child=kid)
-    return one(case, one(child, None) if child and case["children"] else None)
-
 
 async def run_bare(client: Client, spec: BareSpec, cases: int, concurrency: int) -> dict[str, Any]:
     """Bare cases driven by a client at this concurrency; updates timed like completions."""
@@ -332,61 +147,6 @@ def merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     for key in ("case_numbers", "workflow_ids"):
         out.pop(key, None)
     return out
-
-
-# --- histories ---------------------------------------------------------------------------
-
-async def case_histories(client: Client, number: str) -> tuple[WorkflowHistory, WorkflowHistory | None]:
-    case = await client.get_workflow_handle(f"rescue-case:{number}").fetch_history()
-    child = None
-    try:
-        child = await client.get_workflow_handle(f"rescue-follow-up:{number}").fetch_history()
-    except Exception:  # noqa: BLE001 - no follow-up on this path
-        child = None
-    return case, child
-
-
-async def long_stay(system: System, years: float) -> dict[str, Any]:
-    """A five-year long-term stay (compressed: a month is a quarter second): monthly police
-    lookups, an identity confirmation overdue all along (reminders and supervision), care
-    records through the API; then the largest run's history."""
-    month = 0.25
-    day = month / 30
-    policy = {"identity_search_interval": month, "stay_limit": 2 * month,
-              "family_search_notice_within": day, "task_deadlines": {"identity_confirmation": day},
-              "escalation_repeat": day, "escalation_weekly_after": 7 * day,
-              "escalation_weekly_repeat": 7 * day, "escalation_monthly_after": 35 * day,
-              "escalation_monthly_repeat": month}
-    async with httpx.AsyncClient(base_url=system.api_url, timeout=60, trust_env=False) as http:
-        cw = await login(http, "caseworker")
-        resp = await http.post("/api/v1/cases", headers=cw, json={
-            "report_id": f"bench-stay-{uuid.uuid4().hex}", "channel": "walk_in",
-            "place": "示范市救助站门口", "policy": "compressed", "policy_overrides": policy})
-        resp.raise_for_status()
-        case_id = resp.json()["case_id"]
-        inbox = Inbox(http, cw)
-        task = await inbox.task(case_id, "registration")
-        resp = await http.post(f"/api/v1/tasks/{task['task_id']}/complete", headers=cw, json={
-            "payload": {"person": {"name": "无名氏乙", "sex": "male", "estimated_age": 70}}})
-        resp.raise_for_status()
-        number = resp.json()["case"]["case_number"]
-        end = time.monotonic() + years * 12 * month
-        cares = 0
-        while time.monotonic() < end:
-            r = await http.post(f"/api/v1/cases/{case_id}/actions/care", headers=cw,
-                                json={"service": "meals", "notes": f"care-{cares}"})
-            cares += r.status_code == 200
-            await asyncio.sleep(month)
-        await inbox.close()
-    wid = f"rescue-case:{number}"
-    runs = [w async for w in system.client.list_workflows(f"WorkflowId = '{wid}'")]
-    sizes = []
-    for run in runs:
-        h = await system.client.get_workflow_handle(wid, run_id=run.run_id).fetch_history()
-        sizes.append(history_size(h))
-    largest = max(sizes, key=lambda s: s["bytes"]) if sizes else {}
-    return {"years": years, "runs": len(runs), "care_records": cares, "largest_run": largest,
-            "total_events": sum(s["events"] for s in sizes)}
 
 
 # --- open cases and memory ---------------------------------------------------------------
