@@ -19,37 +19,12 @@ SELECT report_id, case_id, case_number, workflow_id, channel, station_node_id, r
        reported_name
 FROM case_reports WHERE case_id = $1;
 
--- name: upsert_case
--- Keeps only the newest version: a retried or late sync never rolls a case back.
-INSERT INTO cases (case_id, case_number, workflow_id, station_node_id, origin_node_id, stage,
-                   classification, is_minor, person_name, id_number, person, overdue,
-                   next_deadline, version, opened_at, updated_at, closed_at, runs,
-                   history_events, history_bytes)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19)
-ON CONFLICT (case_id) DO UPDATE
-SET station_node_id = EXCLUDED.station_node_id,
-    origin_node_id = EXCLUDED.origin_node_id, stage = EXCLUDED.stage,
-    classification = EXCLUDED.classification, is_minor = EXCLUDED.is_minor,
-    person_name = EXCLUDED.person_name, id_number = EXCLUDED.id_number,
-    person = COALESCE(EXCLUDED.person, cases.person), overdue = EXCLUDED.overdue,
-    next_deadline = EXCLUDED.next_deadline, version = EXCLUDED.version,
-    updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, runs = EXCLUDED.runs,
-    history_events = EXCLUDED.history_events, history_bytes = EXCLUDED.history_bytes
-WHERE cases.version < EXCLUDED.version;
-
 -- name: get_case
 SELECT c.*, s.name AS station_name, o.name AS origin_name
 FROM cases c
 JOIN org_nodes s ON s.node_id = c.station_node_id
 LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
 WHERE c.case_id = $1;
-
--- name: get_case_by_number
-SELECT c.*, s.name AS station_name, o.name AS origin_name
-FROM cases c
-JOIN org_nodes s ON s.node_id = c.station_node_id
-LEFT JOIN org_nodes o ON o.node_id = c.origin_node_id
-WHERE c.case_number = $1;
 
 -- name: insert_event
 INSERT INTO case_events (event_id, case_id, occurred_at, kind, summary, actor, agency, data)
