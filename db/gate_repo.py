@@ -33,10 +33,12 @@ async def open_session(conn: asyncpg.Connection, *, user_id: uuid.UUID, kind: st
 
 
 async def touch_session(conn: asyncpg.Connection, *, session_id: uuid.UUID, user_id: uuid.UUID,
-                        idle_seconds: float, absolute_seconds: float) -> UserRecord | None:
-    """The session's user when the session is live (and mark it used now), else None."""
+                        idle_seconds: float, absolute_seconds: float,
+                        touch_every_seconds: float = 0) -> UserRecord | None:
+    """The session's user when the session is live, else None; its last use is marked now
+    when the one on record is ``touch_every_seconds`` old or older (0: on every call)."""
     row = await conn.fetchrow(sql("touch_session"), session_id, user_id, idle_seconds,
-                              absolute_seconds)
+                              absolute_seconds, touch_every_seconds)
     return UserRecord(**dict(row)) if row else None
 
 

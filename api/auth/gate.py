@@ -120,6 +120,14 @@ async def log_in(ctx: AppContext, username: str, password: str, client: str | No
     return Login(token=token, user=user, expires_in=int(ttl.total_seconds()))
 
 
+def touch_every(s: Settings) -> float:
+    """How stale a session's recorded last use may get before a request writes it again: a
+    thirtieth of the idle limit, at most a minute (30 min idle: the session may end up to a
+    minute early). Most requests then only read their session, and a read commits without
+    waiting for the disk."""
+    return min(60.0, s.session_idle_minutes * 60 / 30)
+
+
 async def session_user(ctx: AppContext, token: str | None, client: str | None) -> tuple[UserRecord, TokenClaims]:
     """The user of a live session, marking it used now; :class:`SessionEnded` otherwise (an
     ended session that is still presented is audited: it may be a stolen token)."""
@@ -134,7 +142,8 @@ async def session_user(ctx: AppContext, token: str | None, client: str | None) -
     async with ctx.pool.acquire() as conn:
         user = await repo.touch_session(conn, session_id=sid, user_id=uid,
                                         idle_seconds=s.session_idle_minutes * 60,
-                                        absolute_seconds=s.session_absolute_minutes * 60)
+                                        absolute_seconds=s.session_absolute_minutes * 60,
+                                        touch_every_seconds=touch_every(s))
         if user is not None and user.active:
             return user, claims
         ended = await _why_ended(conn, s, sid, user)

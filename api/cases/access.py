@@ -10,9 +10,8 @@ import asyncpg
 from api.audit.trail import audit, decide
 from api.auth.access import DESIGNATED, may_act_on_case, may_read_case
 from api.errors import ApiError
-from db.cases_repo import CaseRecord, ReportRecord, get_case, get_report_by_case
-from db.network_repo import NodeNotFound, get_node
-from db.scope_repo import case_involves
+from db.cases_repo import CaseRecord, ReportRecord
+from db.scope_repo import case_for_access
 from db.users_repo import UserRecord
 from domain.enums import Role
 
@@ -22,15 +21,6 @@ def parse_uuid(value: str, what: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         raise ApiError(404, f"{what}_not_found", "编号格式不正确，找不到该记录") from None
-
-
-async def _path(conn: asyncpg.Connection, node_id: str | None) -> str | None:
-    if not node_id:
-        return None
-    try:
-        return (await get_node(conn, node_id=node_id)).path
-    except NodeNotFound:
-        return None
 
 
 async def load_case_for(
@@ -43,18 +33,17 @@ async def load_case_for(
     ``write``: the caller wants to act on the case (its own station's staff only);
     ``detail``: what in the case is accessed, for the audit line (no personal data)."""
     cid = parse_uuid(case_id, "case")
-    report = await get_report_by_case(conn, case_id=cid)
-    if report is None:
-        raise ApiError(404, "case_not_found", "找不到该个案")
-    record = await get_case(conn, case_id=cid)
-    # The read model follows transfers; the registry keeps the station the report went to.
-    station_id = record.station_node_id if record else report.station_node_id
-    involved = await case_involves(
+    # One round trip for the registry row, the read model, the paths and the involvement.
+    found = await case_for_access(
         conn, case_id=cid, node_id=user.node_id, role=user.role,
         admitting_hospital=user.role == Role.HOSPITAL and user.node_id == DESIGNATED.hospital)
-    readable = may_read_case(user, station_path=await _path(conn, station_id) or "",
-                             origin_path=await _path(conn, record.origin_node_id if record else None),
-                             has_task_for_user=involved,
+    if found is None:
+        raise ApiError(404, "case_not_found", "找不到该个案")
+    report, record = found.report, found.record
+    # The read model follows transfers; the registry keeps the station the report went to.
+    station_id = record.station_node_id if record else report.station_node_id
+    readable = may_read_case(user, station_path=found.station_path or "",
+                             origin_path=found.origin_path, has_task_for_user=found.involved,
                              reported_by_user=report.reported_by == user.user_id)
     if not readable:  # out of jurisdiction answers exactly as a case that does not exist
         await audit(conn, user, action=action, subject=f"case:{cid}", allowed=False,

@@ -26,7 +26,7 @@ from api.context import AppContext
 from api.errors import ApiError
 from db.case_search_repo import CaseQuery, like_prefix, search_cases
 from db.network_repo import NodeNotFound, get_node
-from db.scope_repo import subtree_node_ids, subtree_station_ids
+from db.scope_repo import list_scope, subtree_node_ids
 from db.users_repo import UserRecord
 from domain.enums import Classification, Stage, label
 from domain.person import PersonSummary
@@ -143,12 +143,11 @@ async def _query(ctx: AppContext, conn: Any, user: UserRecord, f: CaseFilter,
         if "/" not in user.node_path.strip("/") and not f.node_id:  # the root of the network
             q.everything = True
         else:
-            ids = await subtree_node_ids(conn, node_path=scope_path)
-            q.station_ids, q.origin_ids = ids, ids
-            mine = await subtree_station_ids(conn, node_path=user.node_path)
-            every = await subtree_station_ids(conn, node_path="/")
+            scope = await list_scope(conn, node_path=scope_path, user_path=user.node_path)
+            q.station_ids, q.origin_ids = scope.nodes, scope.nodes
+            mine = scope.own_stations
             if not reports_stay_in_subtree(user, has_stations=bool(mine),
-                                           has_all_stations=set(mine) >= set(every)):
+                                           has_all_stations=set(mine) >= set(scope.all_stations)):
                 q.reported_by = user.user_id  # e.g. a liaison's reports go up to the county
     else:
         q.reported_by = user.user_id  # agencies: what they reported (their work is on their desk)

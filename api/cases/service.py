@@ -236,7 +236,15 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
     async with ctx.pool.acquire() as conn:
         report, record = await load_case_for(conn, user=user, case_id=case_id, action="read_case",
                                              client=client)
-    return await current_view(ctx, user, report.workflow_id, report.case_id, record)
+        # Allowed and on record: the workflow is asked now, while the same connection reads
+        # the timeline and the tasks (one connection, the two waits overlap).
+        state = _query_state(ctx, report.workflow_id)
+        try:
+            page, recorded_tasks, record = await _recorded(conn, report.case_id, record)
+        except BaseException:
+            state.cancel()
+            raise
+    return _view(user, report.workflow_id, await state, page, recorded_tasks, record)
 
 
 def _task(r: TaskRecord) -> CaseTask:
@@ -250,28 +258,50 @@ READ_FALLBACK_SECONDS = 2.0
 down) is read from the read model instead, open tasks included (``source: read_model``)."""
 
 
+def _query_state(ctx: AppContext, workflow_id: str) -> asyncio.Task[CaseState | None]:
+    """The workflow's state query, started now; None when it cannot answer in time."""
+    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
+
+    async def query() -> CaseState | None:
+        try:
+            async with asyncio.timeout(READ_FALLBACK_SECONDS):
+                return await handle.query(RescueCaseWorkflow.state)
+        except (RPCError, TimeoutError, RuntimeError):  # RuntimeError: the client cannot connect
+            return None
+
+    return asyncio.create_task(query())
+
+
+async def _recorded(conn: Any, case_id: Any, record: Any | None) -> tuple[Any, list[TaskRecord], Any]:
+    page = await list_events_newest(conn, case_id=case_id, before=None, limit=TIMELINE_ON_CASE)
+    recorded_tasks = await list_open_tasks_of_case(conn, case_id=case_id)
+    if record is None:
+        record = await get_case(conn, case_id=case_id)
+    return page, recorded_tasks, record
+
+
 async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case_id: Any,
                        record: Any | None = None) -> CaseView:
     """The case as it is now, whole: its workflow's current state (query) with the open tasks
     of its treatments and follow-up, and the newest part of one timeline (its own and its
     children's events) from the read model; the caller has already been allowed to see it."""
-    async with ctx.pool.acquire() as conn:
-        page = await list_events_newest(conn, case_id=case_id, before=None, limit=TIMELINE_ON_CASE)
-        recorded_tasks = await list_open_tasks_of_case(conn, case_id=case_id)
-        if record is None:
-            record = await get_case(conn, case_id=case_id)
+    state = _query_state(ctx, workflow_id)
+    try:
+        async with ctx.pool.acquire() as conn:
+            page, recorded_tasks, record = await _recorded(conn, case_id, record)
+    except BaseException:
+        state.cancel()
+        raise
+    return _view(user, workflow_id, await state, page, recorded_tasks, record)
+
+
+def _view(user: UserRecord, workflow_id: str, state: CaseState | None, page: Any,
+          recorded_tasks: list[TaskRecord], record: Any | None) -> CaseView:
     timeline = list(reversed(page.events))
     cursor = encode_event_cursor(page.next_cursor)
-    # Tasks of the case's children (a follow-up visit, a settlement review) are theirs, not
-    # the case workflow's: the read model has them, during the case and after it closed.
-    children_tasks = [_task(r) for r in recorded_tasks if r.workflow_id and r.workflow_id != workflow_id]
-    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
-    try:
-        async with asyncio.timeout(READ_FALLBACK_SECONDS):
-            state = await handle.query(RescueCaseWorkflow.state)
-    except (RPCError, TimeoutError, RuntimeError):  # RuntimeError: the client cannot connect
+    if state is None:
         if record is None:
-            raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新") from None
+            raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新")
         state = CaseState(
             case_id=str(record.case_id), case_number=record.case_number, stage=Stage(record.stage),
             station_node_id=record.station_node_id,
@@ -283,6 +313,9 @@ async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case
             policy_name="", version=record.version)
         view = masked_view(user, state.model_copy(update={"timeline": timeline}), "read_model")
         return view.model_copy(update={"timeline_next_cursor": cursor})
+    # Tasks of the case's children (a follow-up visit, a settlement review) are theirs, not
+    # the case workflow's: the read model has them, during the case and after it closed.
+    children_tasks = [_task(r) for r in recorded_tasks if r.workflow_id and r.workflow_id != workflow_id]
     # The workflow answers the few events still on their way to the read model.
     known = {e.event_id for e in timeline}
     timeline += [e for e in state.timeline if e.event_id not in known]

@@ -125,6 +125,22 @@ async def test_an_idle_session_expires(stack: Stack, api: httpx.AsyncClient, use
     assert denied == 2
 
 
+async def test_a_session_is_marked_used_at_most_once_a_minute(
+        stack: Stack, api: httpx.AsyncClient, user: str, db: asyncpg.Connection) -> None:
+    """A request writes its session's last use only when the recorded one is a minute old (a
+    thirtieth of the 30-minute idle limit): most requests only read their session."""
+    headers = bearer(await token_for(api, user))
+    sid = session_id(headers)
+    recent = await db.fetchval("UPDATE sessions SET last_seen_at = now() - interval '20 seconds'"
+                               " WHERE session_id = $1 RETURNING last_seen_at", sid)
+    assert (await api.get("/api/v1/auth/me", headers=headers)).status_code == 200
+    assert await db.fetchval("SELECT last_seen_at FROM sessions WHERE session_id = $1", sid) == recent
+    stale = await db.fetchval("UPDATE sessions SET last_seen_at = now() - interval '2 minutes'"
+                              " WHERE session_id = $1 RETURNING last_seen_at", sid)
+    assert (await api.get("/api/v1/auth/me", headers=headers)).status_code == 200
+    assert await db.fetchval("SELECT last_seen_at FROM sessions WHERE session_id = $1", sid) > stale
+
+
 async def test_a_session_ends_after_twelve_hours_however_busy(
         stack: Stack, api: httpx.AsyncClient, user: str, db: asyncpg.Connection) -> None:
     headers = bearer(await token_for(api, user))
