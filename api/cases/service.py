@@ -88,7 +88,8 @@ class CaseView(BaseModel):
     previous_cases: list[str] = Field(default_factory=list)
     follow_up_by: str | None = Field(default=None, description="返乡后负责跟踪随访的外地单位")
     follow_up_acknowledged: bool = Field(default=False, description="外地单位是否已确认接续随访")
-    source: str = Field(description="workflow（精确状态）或 read_model（工作流暂不可达时的记录）")
+    source: str = Field(description="workflow（精确状态）、closed（已办结个案：办结时流程留下的最终状态，"
+                                    "不再变化）或 read_model（工作流暂不可达时的记录）")
     timeline_next_cursor: str | None = Field(
         default=None, description="时间线只含最近的事件时：更早事件的游标，传给 /cases/{id}/timeline")
 
@@ -236,6 +237,10 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
     async with ctx.pool.acquire() as conn:
         report, record = await load_case_for(conn, user=user, case_id=case_id, action="read_case",
                                              client=client)
+        final = _final_state(record)
+        if final is not None:  # closed: its workflow has nothing more to say
+            page, recorded_tasks, record = await _recorded(conn, report.case_id, record)
+            return _view(user, report.workflow_id, final, page, recorded_tasks, record, "closed")
         # Allowed and on record: the workflow is asked now, while the same connection reads
         # the timeline and the tasks (one connection, the two waits overlap).
         state = _query_state(ctx, report.workflow_id)
@@ -245,6 +250,14 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
             state.cancel()
             raise
     return _view(user, report.workflow_id, await state, page, recorded_tasks, record)
+
+
+def _final_state(record: Any | None) -> CaseState | None:
+    """The state a closed case's last sync kept (0026), None for an open case or one closed
+    before it was kept: those ask their workflow."""
+    if record is None or record.closed_at is None or not record.final_state:
+        return None
+    return CaseState.model_validate({**record.final_state, "timeline": [], "open_tasks": []})
 
 
 def _task(r: TaskRecord) -> CaseTask:
@@ -296,7 +309,7 @@ async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case
 
 
 def _view(user: UserRecord, workflow_id: str, state: CaseState | None, page: Any,
-          recorded_tasks: list[TaskRecord], record: Any | None) -> CaseView:
+          recorded_tasks: list[TaskRecord], record: Any | None, source: str = "workflow") -> CaseView:
     timeline = list(reversed(page.events))
     cursor = encode_event_cursor(page.next_cursor)
     if state is None:
@@ -323,7 +336,7 @@ def _view(user: UserRecord, workflow_id: str, state: CaseState | None, page: Any
     tasks = [*state.open_tasks, *(t for t in children_tasks if t.task_id not in own)]
     overdue = state.overdue or any(t.overdue for t in tasks)
     view = masked_view(user, state.model_copy(update={"timeline": timeline, "open_tasks": tasks,
-                                                      "overdue": overdue}), "workflow")
+                                                      "overdue": overdue}), source)
     return view.model_copy(update={"timeline_next_cursor": cursor})
 
 

@@ -17,6 +17,8 @@ from support import (
     wait_for_stage,
     wait_for_task,
 )
+from workflows.ids import case_workflow_id
+from workflows.rescue_case import RescueCaseWorkflow
 
 
 async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncClient) -> None:
@@ -93,6 +95,18 @@ async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncCl
 
     final = (await api.get(f"/api/v1/cases/{case_id}", headers=liaison)).json()
     assert final["outcome"] == "returned_home"
+    # Closed: the page is the state the case's last sync kept, not asked of the finished
+    # workflow (whose query would replay its whole history); the very state it answers.
+    assert final["source"] == "closed"
+    exact = await stack.client.get_workflow_handle(case_workflow_id(case_number)).query(
+        RescueCaseWorkflow.state)
+    assert (final["stage"], final["outcome"], final["identity_known"], final["follow_up_by"],
+            final["follow_up_acknowledged"], final["classification"], final["long_term"],
+            final["overdue"]) == (
+        exact.stage.value, exact.outcome.value if exact.outcome else None, exact.identity_known,
+        exact.follow_up_by, exact.follow_up_acknowledged,
+        exact.classification.value if exact.classification else None, exact.long_term, exact.overdue)
+    assert final["person"]["name"] == exact.person.name
     # The timeline comes from the workflow; the follow-up's records are in the case's events.
     kinds = [e["kind"] for e in final["timeline"]]
     for expected in ("reported", "guided", "registered", "identity_found", "voucher_issued",
