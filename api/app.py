@@ -130,8 +130,10 @@ def create_app(settings: Settings, *, context: AppContext | None = None) -> Fast
                         photo_routes, missing_routes):
         app.include_router(json_routes.router)
     # The Temporal UI is served from this origin (its proxy), so no CORS door is opened for it.
-    # Pages, tables and exports travel compressed (a case list is mostly repeated markup).
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    # Pages, tables and exports travel compressed (a case list is mostly repeated markup), at
+    # zlib's fastest level: an inbox of 100 tasks (40 KB of JSON) takes 0.4 ms instead of 1.3
+    # ms at level 6 for 13 % more bytes (6.3 KB instead of 5.6 KB).
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=1)
     # Multipart uploads get the largest ceiling of the endpoints that take files (they check
     # their own); every other body the general one.
     app.add_middleware(EdgeLimits, max_body_bytes=settings.max_body_bytes,
