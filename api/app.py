@@ -71,8 +71,9 @@ from rescue.temporal_client import connect
 def freeze_startup_heap() -> None:
     """Leave what startup built (modules, routes, models, the clients: some 360,000 objects)
     out of the garbage collector's full passes. Each full pass walked all of them: 180-250 ms
-    on this 2-core machine under load, inside whichever request was running, which made the
-    slowest read of a hundred several times the median (README, "Performance"). Objects made
+    on this 2-core machine under load, inside whichever request was running. Such passes are
+    rare (none during the bench's 400 reads; they come as surviving objects accumulate), but
+    each stalled one request by a fifth of a second (README, "Performance"). Objects made
     later are collected as before; frozen ones are still freed by reference counting."""
     gc.collect()
     gc.freeze()
