@@ -15,7 +15,8 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from support import DEMO_PASSWORD, Stack, login
+from domain.missing_import import import_workflow_id
+from support import DEMO_PASSWORD, Stack, login, replay_and_maybe_record
 
 
 def text_of(page: str) -> str:
@@ -120,6 +121,7 @@ async def test_the_police_list_is_imported_from_csv_and_xlsx_with_rejected_rows(
     assert (result["total"], result["imported"], result["duplicates"]) == (4, 2, 0)
     reasons = {r["row"]: r["reason"] for r in result["rejected"]}
     assert "性别" in reasons[4] and "走失日期" in reasons[5]
+    await replay_and_maybe_record(stack, import_workflow_id(result["job_id"]), "n12_missing_list_import")
     # The same list again registers nobody twice.
     again = await imported(api, police, "list.csv", csv_text.encode())
     assert (again["imported"], again["duplicates"]) == (0, 2)
