@@ -7,6 +7,7 @@ twice: rows with an outcome are not read again and the counts come from the rows
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from typing import Any
@@ -27,6 +28,9 @@ from domain.missing_import import (
 )
 from domain.missing_match import FamilySearchInput
 from workflows.family_search import FamilySearchWorkflow, family_search_workflow_id
+
+STARTS_AT_ONCE = 25
+"""Family searches started together (each start is one call to Temporal)."""
 
 
 def _beat() -> None:
@@ -57,9 +61,12 @@ async def import_batch(pool: asyncpg.Pool, client: Client, task_queue: str, job_
                                                              created_by=job["created_by"])
                 await import_jobs_repo.set_outcome(conn, job_id, row["row_no"], report_id)
                 _beat()
-        for row in await import_jobs_repo.unmatched(conn, job_id):
-            await start_family_search(client, task_queue, str(row["report_id"]), row["report_number"])
-            await import_jobs_repo.mark_matching_started(conn, job_id, row["row_no"])
+        waiting = await import_jobs_repo.unmatched(conn, job_id)
+        for at in range(0, len(waiting), STARTS_AT_ONCE):
+            chunk = waiting[at:at + STARTS_AT_ONCE]
+            await asyncio.gather(*(start_family_search(client, task_queue, str(r["report_id"]),
+                                                       r["report_number"]) for r in chunk))
+            await import_jobs_repo.mark_matching_started(conn, job_id, [r["row_no"] for r in chunk])
             _beat()
         return await import_jobs_repo.counts(conn, job_id)
 

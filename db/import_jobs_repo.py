@@ -77,9 +77,9 @@ async def unmatched(conn: asyncpg.Connection, job_id: uuid.UUID) -> list[Any]:
         " WHERE r.job_id = $1 AND r.status = 'imported' AND NOT r.matching_started ORDER BY r.row_no", job_id)
 
 
-async def mark_matching_started(conn: asyncpg.Connection, job_id: uuid.UUID, row_no: int) -> None:
-    await conn.execute("UPDATE import_job_rows SET matching_started = true WHERE job_id = $1 AND row_no = $2",
-                       job_id, row_no)
+async def mark_matching_started(conn: asyncpg.Connection, job_id: uuid.UUID, rows: list[int]) -> None:
+    await conn.execute("UPDATE import_job_rows SET matching_started = true"
+                       " WHERE job_id = $1 AND row_no = ANY($2::int[])", job_id, rows)
 
 
 async def finish(conn: asyncpg.Connection, job_id: uuid.UUID) -> None:
