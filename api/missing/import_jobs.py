@@ -8,6 +8,7 @@ back."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 
 import asyncpg
@@ -32,6 +33,14 @@ from workflows.missing_import import MissingListImportWorkflow
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 """The largest police list read in one upload."""
 
+_NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Controls (PostgreSQL refuses NUL) and lone surrogates are left out of the file name and the
+reasons (which quote the cell refused) stored with the job."""
+
+
+def _clean(text: str) -> str:
+    return _NOT_IN_NAME.sub("", text)
+
 KIND = "start_missing_import"
 """Outbox kind of a stored import's workflow start."""
 START_WAIT_SECONDS = 4.0
@@ -49,13 +58,14 @@ async def import_list(ctx: AppContext, user: UserRecord, data: bytes, filename: 
     require_imports(user)
     if len(data) > IMPORT_MAX_BYTES:
         raise ApiError(413, "file_too_large", "文件过大（不超过10 MB），请分批导入")
-    total, rejected, good = await asyncio.to_thread(imports.checked_rows, data, filename)
+    total, refused, good = await asyncio.to_thread(imports.checked_rows, data, filename)
+    rejected = [imports.rejection(r.row, _clean(r.reason)) for r in refused]
     job_id = uuid.uuid4()
     workflow_id = import_workflow_id(str(job_id))
     async with ctx.pool.acquire() as conn:
         async with conn.transaction():
             await import_jobs_repo.create_job(conn, job_id=job_id, node_id=user.node_id,
-                                              created_by=user.username, filename=filename[:200],
+                                              created_by=user.username, filename=_clean(filename)[:200],
                                               total=total, rejected=rejected, rows=good)
             outbox_id = await outbox_repo.add(
                 conn, workflow_id=workflow_id, kind=KIND, name="MissingListImportWorkflow",

@@ -141,6 +141,10 @@ async def test_the_police_list_is_imported_from_csv_and_xlsx_with_rejected_rows(
     xlsx = await imported(api, police, "list.xlsx", out.getvalue(),
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert xlsx["imported"] == 1 and [r["row"] for r in xlsx["rejected"]] == [3]
+    # A control character in a refused cell (quoted in the reason) is left out of the reason.
+    bell = await imported(api, police, "bell.csv", (CSV_HEAD + f"{tag}-b,孙悟,\x07男,1990,2025-06-01,成都,,孙父,"
+                                                  "13800000005\n").encode())
+    assert bell["total"] == 1 and "性别“男”" in bell["rejected"][0]["reason"]
     wrong = await api.post("/api/v1/missing/imports", headers=police,
                            files={"file": ("list.txt", b"hello", "text/plain")})
     assert wrong.status_code == 422 and "CSV" in wrong.json()["message"]
