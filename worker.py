@@ -26,6 +26,7 @@ from activities.case_store import CaseStoreActivities
 from activities.family_search import FamilySearchActivities
 from activities.hospital import HospitalActivities, HttpHospitalAdapter
 from activities.hotline_store import HotlineStoreActivities
+from activities.missing_import import MissingImportActivities
 from activities.network_store import NetworkStoreActivities
 from activities.patrol_store import PatrolStoreActivities
 from activities.police import HttpPoliceAdapter, PoliceActivities
@@ -39,6 +40,7 @@ from rescue.temporal_client import connect
 from workflows.family_search import FamilySearchWorkflow
 from workflows.follow_up_workflow import FollowUpWorkflow
 from workflows.hotline_report import HotlineReportWorkflow
+from workflows.missing_import import MissingListImportWorkflow
 from workflows.monthly_report import MonthlyReportWorkflow
 from workflows.monthly_report_round import MonthlyReportRoundWorkflow
 from workflows.patrol import PatrolWorkflow
@@ -74,7 +76,7 @@ WORKFLOWS = [RescueCaseWorkflow, TreatmentWorkflow, FollowUpWorkflow,
              MonthlyReportWorkflow, MonthlyReportRoundWorkflow, HotlineReportWorkflow,
              PatrolWorkflow, PatrolRoundWorkflow,
              # issue 12: family search
-             FamilySearchWorkflow]
+             FamilySearchWorkflow, MissingListImportWorkflow]
 
 
 @contextlib.asynccontextmanager
@@ -121,6 +123,7 @@ def _worker(client: Client, settings: Settings, pool: asyncpg.Pool, store: CaseS
             *HotlineStoreActivities(pool).all(),
             *PatrolStoreActivities(pool).all(),
             *FamilySearchActivities(pool).all(),
+            *MissingImportActivities(pool, client, settings.task_queue).all(),
             police.lookup_household,
             police.search_by_features,
             police.submit_dna_sample,

@@ -5,19 +5,18 @@ proposed again). The API calls the functions directly; the worker runs them as a
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import date
 from typing import Any
 
 import asyncpg
 from temporalio import activity
 
+from activities.duplicates import flag_duplicates
 from db import matching_repo
 from domain.matching.compare import MatchRecord
 from domain.matching.model import MatchScore, prior_for
 from domain.matching.rank import rank_people, rank_reports
-from domain.matching.records import case_record, report_row_record
+from domain.matching.records import case_match_record, report_row_record
 from domain.missing_match import (
     MATCH_CASE,
     MATCH_REPORT,
@@ -28,18 +27,6 @@ from domain.missing_match import (
     MatchReportInput,
     MatchResult,
 )
-
-_PLACE = re.compile(r"发现地点：(.*)$")
-
-
-def case_match_record(row: Any) -> MatchRecord:
-    """The person of a case as the matcher sees them (found where and when the case began)."""
-    found_on: date = row["opened_at"].date()
-    reported = row["reported"] or ""
-    place = _PLACE.search(reported)
-    found_place = " ".join(t for t in ((place.group(1) if place else None), row["station_name"]) if t)
-    return case_record(str(row["case_id"]), person=row["person"], name=row["person_name"],
-                       found_on=found_on, found_place=found_place)
 
 
 async def _hit(conn: asyncpg.Connection, report_id: str, case_id: str, result: MatchScore) -> FamilySearchHit:
@@ -97,6 +84,9 @@ class FamilySearchActivities:
         """The likely reports of a case's person (the proposals are in the read model)."""
         async with self._pool.acquire() as conn:
             best = await match_case(conn, uuid.UUID(inp.case_id))
+            # One person, one record, at intake: earlier cases of the same person are flagged
+            # for the case page (the caseworker merges or keeps apart on the person view).
+            await flag_duplicates(conn, uuid.UUID(inp.case_id))
             return MatchResult(hits=[await _hit(conn, r.key, inp.case_id, s) for r, s in best if s.likely])
 
     @activity.defn(name=MATCH_REPORT)

@@ -40,7 +40,7 @@ from api.ledger import routes as ledger_routes
 from api.ledger import views as ledger_views
 from api.missing import routes as missing_routes
 from api.missing import views as missing_views
-from api.missing.service import IMPORT_MAX_BYTES
+from api.missing.import_jobs import IMPORT_MAX_BYTES
 from api.network import routes as network_routes
 from api.network import views as network_views
 from api.operator import codec, health, history_views, metrics, temporal_ui

@@ -47,3 +47,14 @@ async def linked_cases(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> list[
 async def duplicate_candidates(conn: asyncpg.Connection, *, case_id: uuid.UUID, id_number: str | None,
                                name: str | None) -> list[Any]:
     return list(await conn.fetch(sql("duplicate_candidates"), case_id, id_number, name))
+
+
+async def flag_duplicate(conn: asyncpg.Connection, *, case_id: uuid.UUID, other: uuid.UUID,
+                         probability: float) -> None:
+    """Flag an earlier case as likely the same person as ``case_id`` (idempotent)."""
+    await conn.execute(sql("flag_duplicate"), case_id, other, probability)
+
+
+async def open_duplicate_flags(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> list[Any]:
+    """The flags of the case that no merge or "keep apart" decided yet, most likely first."""
+    return list(await conn.fetch(sql("open_duplicate_flags"), case_id))

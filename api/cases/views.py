@@ -17,6 +17,7 @@ from api.auth.access import (
     masked_timeline,
     may_act_on_case,
     may_report_to,
+    within,
 )
 from api.cases import service as case_service
 from api.cases.action_views import ACTIONS
@@ -43,6 +44,7 @@ from db.network_repo import (
     list_nodes,
     nearest_station,
 )
+from db.person_links_repo import open_duplicate_flags
 from db.person_repo import event_count, kinds_seen, latest_notice, stages_reached
 from db.tasks_repo import list_open_tasks_of_case
 from db.users_repo import get_user_by_username
@@ -171,6 +173,7 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
         notice = await latest_notice(conn, case_id=cid)
         record = await get_case(conn, case_id=cid)
         report = await get_report_by_case(conn, case_id=cid)
+        same_person = [f for f in await open_duplicate_flags(conn, case_id=cid) if within(user, f["station_path"])]
         names = {n.node_id: n.name for n in await list_nodes(conn)}
     timeline = masked_timeline(user, events)
     actors = await _display_names(ctx, (e.actor for e in timeline))
@@ -190,7 +193,7 @@ async def case_page(case_id: str, request: Request, ctx: Ctx, session: Sess) -> 
                               station_node_id=case.station_node_id,
                               next_url=f"/console/cases/{case.case_id}")
     return page(request, "cases/case.html", nav="cases", case=case, nodes=names, actors=actors,
-                reported_name=report.reported_name if report else None,
+                reported_name=report.reported_name if report else None, same_person=same_person,
                 mine=mine, open_tasks=open_tasks, timeline=timeline, notice=notice_of(request),
                 temporal_url=temporal_url, task_urls=task_urls,
                 steps=stepper(case.stage, reached, seen, case.outcome), next_step=next_step,

@@ -11,9 +11,10 @@ from starlette.datastructures import UploadFile
 
 from api.deps import Ctx, CurrentUser, client_address
 from api.errors import ApiError
-from api.missing import matching, service
+from api.missing import import_jobs, matching, service
 from domain.matching.model import FieldComparison
-from domain.missing import ImportResult, MissingReport, MissingReportInput
+from domain.missing import MissingReport, MissingReportInput
+from domain.missing_import import ImportJob
 
 router = APIRouter(prefix="/api/v1/missing", tags=["family search"])
 
@@ -51,18 +52,28 @@ async def read_upload(request: Request) -> tuple[bytes, str]:
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ApiError(422, "file_missing", "请选择要导入的文件")
-    data = await upload.read(service.IMPORT_MAX_BYTES + 1)
+    data = await upload.read(import_jobs.IMPORT_MAX_BYTES + 1)
     if not data:
         raise ApiError(422, "file_missing", "文件为空")
     return data, upload.filename or ""
 
 
-@router.post("/imports", response_model=ImportResult, openapi_extra=_UPLOAD_BODY)
-async def import_list(ctx: Ctx, user: CurrentUser, request: Request) -> ImportResult:
-    """Import the police's missing-person list (CSV or XLSX): how many rows were imported, how
-    many were already registered, and each rejected row with its reason."""
+@router.post("/imports", response_model=ImportJob, status_code=202, openapi_extra=_UPLOAD_BODY)
+async def import_list(ctx: Ctx, user: CurrentUser, request: Request, response: Response) -> ImportJob:
+    """Import the police's missing-person list (CSV or XLSX): every row is checked now (the
+    rejected ones are in the answer with their reason) and the good ones are registered in the
+    background; follow the job at ``Location`` until its ``status`` is ``done``."""
     data, name = await read_upload(request)
-    return await service.import_list(ctx, user, data, name, client_address(request))
+    job = await import_jobs.import_list(ctx, user, data, name, client_address(request))
+    response.headers["Location"] = f"/api/v1/missing/imports/{job.job_id}"
+    return job
+
+
+@router.get("/imports/{job_id}", response_model=ImportJob)
+async def get_import(ctx: Ctx, user: CurrentUser, job_id: str) -> ImportJob:
+    """An import of the police's list: rows processed so far, registered, already registered,
+    rejected (``status`` ``running`` until every row is processed, then ``done``)."""
+    return await import_jobs.get_import(ctx, user, job_id)
 
 
 class CandidateView(BaseModel):

@@ -1,26 +1,20 @@
 """Missing-person reports for the API and the console: registered by the hotline, a station or
-the police (their list imported), read within the registering node's subtree, and matched with
-the people in care (matching.py)."""
+the police (their list imported: import_jobs.py), read within the registering node's subtree,
+and matched with the people in care (matching.py)."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-
+from activities.missing_import import start_family_search
 from api.audit.trail import audit
 from api.auth.network_access import within
 from api.context import AppContext
 from api.errors import ApiError
-from api.missing import imports
 from db import missing_repo
 from db.users_repo import UserRecord
 from domain.enums import Role
-from domain.missing import ImportRejection, ImportResult, MissingReport, MissingReportInput
-from domain.missing_match import FamilySearchInput
-from workflows.family_search import FamilySearchWorkflow, family_search_workflow_id
+from domain.missing import MissingReport, MissingReportInput
 
 REGISTERS = frozenset({Role.HOTLINE_OPERATOR, Role.CASEWORKER, Role.STATION_HEAD, Role.POLICE})
 """Who registers a report: the 12349 hotline, a station, the police on a family's behalf."""
@@ -65,12 +59,8 @@ async def create_report(ctx: AppContext, user: UserRecord, body: MissingReportIn
 
 async def start_matching(ctx: AppContext, report: MissingReport) -> None:
     """Match the new report with the people in care (FamilySearchWorkflow, once per report)."""
-    with contextlib.suppress(WorkflowAlreadyStartedError):
-        await ctx.temporal.start_workflow(
-            FamilySearchWorkflow.run,
-            FamilySearchInput(report_id=str(report.report_id), report_number=report.report_number),
-            id=family_search_workflow_id(report.report_number), task_queue=ctx.settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+    await start_family_search(ctx.temporal, ctx.settings.task_queue, str(report.report_id),
+                              report.report_number)
 
 
 async def get_report(ctx: AppContext, user: UserRecord, report_id: str, client: str | None,
@@ -95,40 +85,3 @@ async def list_reports(ctx: AppContext, user: UserRecord, *, limit: int = 100,
         raise ApiError(403, "forbidden", "无权查看寻人登记")
     async with ctx.pool.acquire() as conn:
         return await missing_repo.list_reports(conn, path=user.node_path, limit=limit, offset=offset)
-
-
-IMPORT_MAX_BYTES = 10 * 1024 * 1024
-"""The largest police list read in one upload."""
-
-
-async def import_list(ctx: AppContext, user: UserRecord, data: bytes, filename: str,
-                      client: str | None) -> ImportResult:
-    """Import the police's list: each good row registered once, each other row reported."""
-    if user.role not in IMPORTS:
-        raise ApiError(403, "forbidden", "公安失踪人员名单由公安或救助站导入")
-    if len(data) > IMPORT_MAX_BYTES:
-        raise ApiError(413, "file_too_large", "文件过大（不超过10 MB），请分批导入")
-    rejected: list[ImportRejection] = []
-    imported = duplicates = total = 0
-    async with ctx.pool.acquire() as conn:
-        for n, row in enumerate(imports.rows_of(data, filename), start=2):
-            total += 1
-            if total > imports.MAX_ROWS:
-                raise ApiError(422, "too_many_rows", f"一次最多导入{imports.MAX_ROWS}行，请分批导入")
-            body = imports.report_of(row)
-            if isinstance(body, str):
-                rejected.append(imports.rejection(n, body))
-                continue
-            stored = await missing_repo.insert_report(conn, body=body, node_id=user.node_id,
-                                                      created_by=user.username)
-            if stored is None:
-                duplicates += 1
-            else:
-                imported += 1
-                found = await missing_repo.get_report(conn, report_id=stored)
-                assert found is not None
-                await start_matching(ctx, found[0])
-        await audit(conn, user, action="import_missing_reports", subject=f"node:{user.node_id}",
-                    allowed=True, client=client,
-                    detail=f"rows={total} imported={imported} duplicates={duplicates} rejected={len(rejected)}")
-    return ImportResult(total=total, imported=imported, duplicates=duplicates, rejected=rejected)

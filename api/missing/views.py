@@ -13,7 +13,7 @@ from api.console.render import ConsoleRoute, page, see_other
 from api.console.session import Sess, checked_form
 from api.deps import Ctx, client_address
 from api.errors import ApiError
-from api.missing import imports, matching, service
+from api.missing import import_jobs, imports, matching, service
 from domain.enums import Sex, label
 from domain.messages import chinese_message
 from domain.missing import (
@@ -25,6 +25,9 @@ from domain.missing import (
 )
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
+
+REFRESH_SECONDS = 2
+"""How often the page of a running import reloads itself."""
 
 _FIELD_LABELS = {name: str(f.description) for name, f in MissingReportInput.model_fields.items()}
 
@@ -69,11 +72,18 @@ async def import_list(request: Request, ctx: Ctx, session: Sess) -> Response:
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
         raise ApiError(422, "file_missing", "请选择要导入的文件")
-    data = await upload.read(service.IMPORT_MAX_BYTES + 1)
-    result = await service.import_list(ctx, session.user, data, upload.filename or "",
-                                       client_address(request))
-    return page(request, "missing/import_result.html", session=session, nav="missing", result=result,
-                filename=upload.filename or "")
+    data = await upload.read(import_jobs.IMPORT_MAX_BYTES + 1)
+    job = await import_jobs.import_list(ctx, session.user, data, upload.filename or "",
+                                        client_address(request))
+    return see_other(f"/console/missing/imports/{job.job_id}")
+
+
+@router.get("/missing/imports/{job_id}")
+async def import_page(job_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
+    """The import's progress, refreshing itself while it runs, then its report."""
+    job = await import_jobs.get_import(ctx, session.user, job_id)
+    return page(request, "missing/import_result.html", session=session, nav="missing", job=job,
+                running=job.status != "done", refresh_seconds=REFRESH_SECONDS)
 
 
 @router.get("/missing/{report_id}")

@@ -9,44 +9,26 @@ from typing import Any
 
 import asyncpg
 
-from activities.family_search import case_match_record
+from activities.duplicates import likely_same_person
 from api.audit.trail import audit
 from api.auth.access import within
 from api.cases.access import load_case_for
 from api.context import AppContext
 from api.errors import ApiError
-from db import matching_repo, person_links_repo
+from db import person_links_repo
 from db.users_repo import UserRecord
-from domain.matching.model import prior_for, score
-
-SHOW_DUPLICATE = 0.5
-"""A case at least this likely to be the same person is shown as a likely duplicate."""
 
 
 async def likely_duplicates(conn: asyncpg.Connection, user: UserRecord, case_id: uuid.UUID,
                             limit: int = 5) -> list[dict[str, Any]]:
     """Other cases (readable by the user) likely to be this person and not decided yet."""
-    me = await matching_repo.case_row(conn, case_id=case_id)
-    if me is None or not me["person"]:
-        return []
-    decided = {link.other(case_id) for link in await person_links_repo.links_of(conn, case_id=case_id)}
-    id_number = (me["person"] or {}).get("id_number")
-    rows = await person_links_repo.duplicate_candidates(conn, case_id=case_id, id_number=id_number,
-                                                        name=me["person_name"])
-    rows = [r for r in rows if r["case_id"] not in decided and within(user, r["station_path"])]
-    mine = case_match_record(me)
     found = []
-    for row in rows:
-        if id_number and row["id_number"] == id_number:
-            found.append({"case": row, "percent": "身份证号码相同", "probability": 1.0, "fields": []})
+    for row, probability, result in await likely_same_person(conn, case_id):
+        if not within(user, row["station_path"]):
             continue
-        other = case_match_record(row)
-        earlier, later = (other, mine) if row["opened_at"] <= me["opened_at"] else (mine, other)
-        result = score(earlier, later, prior=prior_for(len(rows)))
-        if result.probability >= SHOW_DUPLICATE:
-            found.append({"case": row, "percent": f"{result.probability:.0%}",
-                          "probability": result.probability, "fields": result.fields})
-    found.sort(key=lambda d: -d["probability"])
+        found.append({"case": row, "probability": probability,
+                      "percent": "身份证号码相同" if result is None else f"{probability:.0%}",
+                      "fields": [] if result is None else result.fields})
     return found[:limit]
 
 

@@ -100,3 +100,20 @@ WHERE c.case_id <> $1 AND c.person IS NOT NULL
        OR ($3::text IS NOT NULL AND c.person_name IS NOT NULL
            AND (left(c.person_name, 1) = left($3, 1) OR right(c.person_name, 1) = right($3, 1))))
 ORDER BY c.opened_at DESC LIMIT 500;
+
+-- name: flag_duplicate
+-- An earlier case likely to be the same person as a new one (refreshed when found again).
+INSERT INTO duplicate_flags (case_id, other_case_id, probability) VALUES ($1, $2, $3)
+ON CONFLICT (case_id, other_case_id) DO UPDATE SET probability = excluded.probability;
+
+-- name: open_duplicate_flags
+-- The flags of a case no merge or "keep apart" has decided yet, most likely first.
+SELECT f.other_case_id, f.probability, c.case_number, s.path AS station_path
+FROM duplicate_flags f
+JOIN cases c ON c.case_id = f.other_case_id
+JOIN org_nodes s ON s.node_id = c.station_node_id
+WHERE f.case_id = $1
+  AND NOT EXISTS (SELECT 1 FROM person_links l WHERE l.ended_at IS NULL
+                    AND l.case_a = least(f.case_id, f.other_case_id)
+                    AND l.case_b = greatest(f.case_id, f.other_case_id))
+ORDER BY f.probability DESC;

@@ -3,6 +3,7 @@ report, and a case's person (what admission recorded, where and when they were f
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -58,3 +59,16 @@ def case_record(key: str, *, person: dict[str, Any] | None, name: str | None, fo
         birth_year=year, birth_spread=spread, height_cm=height_cm, seen_on=found_on,
         seen_province=province_of(found_place), origin_province=province_of(origin),
         marks=marks, conditions=conditions)
+
+
+_PLACE = re.compile(r"发现地点：(.*)$")
+
+
+def case_match_record(row: Any) -> MatchRecord:
+    """The person of a case as the matcher sees them (found where and when the case began)."""
+    found_on: date = row["opened_at"].date()
+    reported = row["reported"] or ""
+    place = _PLACE.search(reported)
+    found_place = " ".join(t for t in ((place.group(1) if place else None), row["station_name"]) if t)
+    return case_record(str(row["case_id"]), person=row["person"], name=row["person_name"],
+                       found_on=found_on, found_place=found_place)

@@ -29,6 +29,7 @@ def test_histories_are_kept() -> None:
         "v3_long_case_continued_run",  # a run that began by continue-as-new
         "n9_monthly_report_opened_late",  # issue 9: a report opened after its due date
         "v3_features_repeated_search", "v3_features_fingerprint_match",  # search by features
+        "n12_missing_list_import",  # issue 12: the police's list registered in batches
     }
 
 

@@ -4,6 +4,7 @@ CSV and as XLSX with the rejected rows reported, and the console's pages speak C
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import re
@@ -14,7 +15,8 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from support import DEMO_PASSWORD, Stack, login
+from domain.missing_import import import_workflow_id
+from support import DEMO_PASSWORD, Stack, login, replay_and_maybe_record
 
 
 def text_of(page: str) -> str:
@@ -89,6 +91,24 @@ async def test_a_police_reference_is_one_report_and_bad_input_is_refused(stack: 
 CSV_HEAD = "编号,姓名,性别,出生年份,走失日期,走失地点,健康状况,联系人,联系电话\n"
 
 
+async def imported(api: httpx.AsyncClient, headers: dict[str, str], name: str, data: bytes,
+                   kind: str = "text/csv") -> dict[str, Any]:
+    """Upload a list (answered 202 at once), then follow the job until it is done."""
+    resp = await api.post("/api/v1/missing/imports", headers=headers, files={"file": (name, data, kind)})
+    assert resp.status_code == 202, resp.text
+    job = resp.json()
+    assert resp.headers["location"] == f"/api/v1/missing/imports/{job['job_id']}"
+    for _ in range(600):  # a few seconds here; the bound only keeps a broken worker from hanging
+        if job["status"] == "done":
+            break
+        await asyncio.sleep(0.2)
+        polled = await api.get(resp.headers["location"], headers=headers)
+        assert polled.status_code == 200, polled.text
+        job = polled.json()
+    assert job["status"] == "done" and job["processed"] == job["total"]
+    return job
+
+
 async def test_the_police_list_is_imported_from_csv_and_xlsx_with_rejected_rows(
         stack: Stack, api: httpx.AsyncClient) -> None:
     police = await login(api, "police")
@@ -97,17 +117,19 @@ async def test_the_police_list_is_imported_from_csv_and_xlsx_with_rejected_rows(
                 f"{tag}-2,赵小花,女,1980,2025-06-01,四川省绵阳市,老年痴呆,赵军,13800000003\n"
                 f"{tag}-3,钱多多,未知,1990,2025-06-01,成都,,钱父,13800000004\n"
                 f"{tag}-4,孙悟,男,1990,,成都,,孙父,13800000005\n")
-    resp = await api.post("/api/v1/missing/imports", headers=police,
-                          files={"file": ("list.csv", csv_text.encode("utf-8-sig"), "text/csv")})
-    assert resp.status_code == 200, resp.text
-    result = resp.json()
+    result = await imported(api, police, "list.csv", csv_text.encode("utf-8-sig"))
     assert (result["total"], result["imported"], result["duplicates"]) == (4, 2, 0)
     reasons = {r["row"]: r["reason"] for r in result["rejected"]}
     assert "性别" in reasons[4] and "走失日期" in reasons[5]
+    await replay_and_maybe_record(stack, import_workflow_id(result["job_id"]), "n12_missing_list_import")
     # The same list again registers nobody twice.
-    again = (await api.post("/api/v1/missing/imports", headers=police,
-                            files={"file": ("list.csv", csv_text.encode(), "text/csv")})).json()
+    again = await imported(api, police, "list.csv", csv_text.encode())
     assert (again["imported"], again["duplicates"]) == (0, 2)
+    # Another station's staff do not see the job; an unknown job is not found either.
+    xs = await login(api, "xs_caseworker")
+    assert (await api.get(f"/api/v1/missing/imports/{result['job_id']}", headers=xs)).status_code == 404
+    unknown = await api.get(f"/api/v1/missing/imports/{uuid.uuid4()}", headers=police)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "import_not_found"
 
     book = Workbook()
     sheet = book.active
@@ -116,9 +138,13 @@ async def test_the_police_list_is_imported_from_csv_and_xlsx_with_rejected_rows(
     sheet.append([f"{tag}-x2", "", "", "", "2025-01-02", "武汉", "", "", ""])
     out = io.BytesIO()
     book.save(out)
-    xlsx = (await api.post("/api/v1/missing/imports", headers=police, files={"file": (
-        "list.xlsx", out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})).json()
+    xlsx = await imported(api, police, "list.xlsx", out.getvalue(),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert xlsx["imported"] == 1 and [r["row"] for r in xlsx["rejected"]] == [3]
+    # A control character in a refused cell (quoted in the reason) is left out of the reason.
+    bell = await imported(api, police, "bell.csv", (CSV_HEAD + f"{tag}-b,孙悟,\x07男,1990,2025-06-01,成都,,孙父,"
+                                                  "13800000005\n").encode())
+    assert bell["total"] == 1 and "性别“男”" in bell["rejected"][0]["reason"]
     wrong = await api.post("/api/v1/missing/imports", headers=police,
                            files={"file": ("list.txt", b"hello", "text/plain")})
     assert wrong.status_code == 422 and "CSV" in wrong.json()["message"]
@@ -142,5 +168,20 @@ async def test_the_console_registers_and_shows_a_report_in_chinese(stack: Stack,
     words = text_of(shown.text)
     assert "刘德福" in words and "老年痴呆" in words and "寻找中" in words and "dementia" not in words
     result = await browser.post("/console/missing/import", data={"csrf_token": csrf}, files={
-        "file": ("l.csv", (CSV_HEAD + "c-1,,男,1970,2025-01-01,成都,,,\n").encode(), "text/csv")})
-    assert result.status_code == 200 and "第2行" in text_of(result.text)
+        "file": ("l.csv", (CSV_HEAD + "c-1,,男,1970,2025-01-01,成都,,,\n"
+                           f"c-{uuid.uuid4().hex[:8]},陈大山,男,1970,2025-01-01,成都,,陈父,13800000010\n").encode(),
+                 "text/csv")})
+    assert result.status_code == 303, result.text
+    assert re.fullmatch(r"/console/missing/imports/[0-9a-f-]{36}", result.headers["location"])
+    for _ in range(600):
+        shown = await browser.get(result.headers["location"])
+        assert shown.status_code == 200
+        words = text_of(shown.text)
+        if "正在导入" not in words:
+            break
+        assert re.search(r"正在导入：已处理 \d+ / 2 行", words) and "<progress" in shown.text
+        assert 'http-equiv="refresh"' in shown.text
+        await asyncio.sleep(0.2)
+    assert "导入结果" in words and 'http-equiv="refresh"' not in shown.text
+    assert "第2行" in words and "名单行数 2" in words and "新登记 1" in words
+    assert "running" not in words and "done" not in words and result.headers["location"][-36:] not in words

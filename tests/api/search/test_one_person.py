@@ -5,6 +5,7 @@ step is audited."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 
@@ -46,11 +47,29 @@ async def admitted(api: httpx.AsyncClient, caseworker: dict[str, str], person: d
     return case_id
 
 
+async def case_page_banner(browser: httpx.AsyncClient, case_id: str, *, present: bool) -> str:
+    """The case page's intake banner once it is (or is not) there: the flag is written by the
+    worker's activity a moment after the identity task opens, so poll a few seconds."""
+    for _ in range(100):
+        page = await browser.get(f"/console/cases/{case_id}")
+        assert page.status_code == 200
+        banner = re.search(r'<p class="warning" role="status">入站比对.*?</p>', page.text, re.S)
+        if bool(banner) == present:
+            return banner.group(0) if banner else text_of(page.text)
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"the intake banner is {'missing' if present else 'still shown'} on case {case_id}")
+
+
 async def test_a_likely_duplicate_is_merged_split_and_kept_apart(
         stack: Stack, api: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
     caseworker = await login(api, "caseworker")
     first = await admitted(api, caseworker, {"name": "欧阳德华", "birth_date": "1955-05-05"})
     second = await admitted(api, caseworker, {"name": "欧阳德化", "estimated_age": 71})
+    # At intake (the identity search starts) the worker flags the earlier case: the case page
+    # says so at once, naming the earlier case, and leads to the person view.
+    flagged = await case_page_banner(browser, second, present=True)
+    assert "可能与 1 个已有个案为同一人" in flagged and f"/console/cases/{second}/person" in flagged
+    assert "可能与" not in (await case_page_banner(browser, first, present=False))
     page = await browser.get(f"/console/cases/{second}/person")
     words = text_of(page.text)
     assert "可能是同一人的其他个案" in words and "姓名读音相同（同音字）" in words
@@ -62,6 +81,7 @@ async def test_a_likely_duplicate_is_merged_split_and_kept_apart(
     page = await browser.get(f"/console/cases/{second}/person")
     words = text_of(page.text)
     assert "是同一人（已合并）" in words and "受助次数 2 次" in words
+    await case_page_banner(browser, second, present=False)  # decided: no longer flagged
     assert "可能是同一人的其他个案" not in words
     again = await browser.post(f"/console/cases/{second}/person/links",
                                data={"csrf_token": csrf, "other_case_id": first, "decision": "same"})
@@ -78,6 +98,7 @@ async def test_a_likely_duplicate_is_merged_split_and_kept_apart(
     assert apart.status_code == 303
     words = text_of((await browser.get(f"/console/cases/{second}/person")).text)
     assert "不是同一人（已分开）" in words and "可能是同一人的其他个案" not in words
+    await case_page_banner(browser, second, present=False)
 
     conn = await asyncpg.connect(stack.database_url)
     try:
