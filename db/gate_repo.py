@@ -32,11 +32,17 @@ async def open_session(conn: asyncpg.Connection, *, user_id: uuid.UUID, kind: st
     return session_id
 
 
+TOUCH_EVERY_SECONDS = 15.0
+"""A session's "last used" mark is renewed at most this often (at most this much earlier
+than the idle timeout could end it): requests in between only read it."""
+
+
 async def touch_session(conn: asyncpg.Connection, *, session_id: uuid.UUID, user_id: uuid.UUID,
                         idle_seconds: float, absolute_seconds: float) -> UserRecord | None:
-    """The session's user when the session is live (and mark it used now), else None."""
+    """The session's user when the session is live (and mark it used now, unless it was
+    within :data:`TOUCH_EVERY_SECONDS`), else None."""
     row = await conn.fetchrow(sql("touch_session"), session_id, user_id, idle_seconds,
-                              absolute_seconds)
+                              absolute_seconds, min(TOUCH_EVERY_SECONDS, idle_seconds / 10))
     return UserRecord(**dict(row)) if row else None
 
 

@@ -88,7 +88,8 @@ class CaseView(BaseModel):
     previous_cases: list[str] = Field(default_factory=list)
     follow_up_by: str | None = Field(default=None, description="返乡后负责跟踪随访的外地单位")
     follow_up_acknowledged: bool = Field(default=False, description="外地单位是否已确认接续随访")
-    source: str = Field(description="workflow（精确状态）或 read_model（工作流暂不可达时的记录）")
+    source: str = Field(description="workflow（精确状态；已结束的个案为流程结束时写下的最终状态）"
+                                    "或 read_model（工作流暂不可达时的记录）")
     timeline_next_cursor: str | None = Field(
         default=None, description="时间线只含最近的事件时：更早事件的游标，传给 /cases/{id}/timeline")
 
@@ -245,6 +246,15 @@ def _task(r: TaskRecord) -> CaseTask:
                     opened_at=r.opened_at, deadline=r.deadline, overdue=r.overdue, context=r.context)
 
 
+def _final_state(record: Any | None) -> CaseState | None:
+    """A closed case's state as its workflow wrote it when it closed: asking the closed
+    workflow instead would have Temporal replay its whole history on a worker."""
+    final = getattr(record, "final_state", None)
+    if record is None or final is None or record.closed_at is None:
+        return None
+    return CaseState.model_validate(final)
+
+
 READ_FALLBACK_SECONDS = 2.0
 """A case's workflow that does not answer its state query within this (Temporal or the worker
 down) is read from the read model instead, open tasks included (``source: read_model``)."""
@@ -254,24 +264,40 @@ async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case
                        record: Any | None = None) -> CaseView:
     """The case as it is now, whole: its workflow's current state (query) with the open tasks
     of its treatments and follow-up, and the newest part of one timeline (its own and its
-    children's events) from the read model; the caller has already been allowed to see it."""
-    async with ctx.pool.acquire() as conn:
-        page = await list_events_newest(conn, case_id=case_id, before=None, limit=TIMELINE_ON_CASE)
-        recorded_tasks = await list_open_tasks_of_case(conn, case_id=case_id)
-        if record is None:
-            record = await get_case(conn, case_id=case_id)
+    children's events) from the read model; the caller has already been allowed to see it.
+    The query and the read model's reads go out together (the answer waits for the slower)."""
+    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
+
+    async def query() -> CaseState | None:
+        try:
+            async with asyncio.timeout(READ_FALLBACK_SECONDS):
+                return await handle.query(RescueCaseWorkflow.state)
+        except (RPCError, TimeoutError, RuntimeError):  # RuntimeError: the client cannot connect
+            return None
+
+    asked: asyncio.Future[CaseState | None] | None = None
+    try:
+        async with ctx.pool.acquire() as conn:
+            if record is None:
+                record = await get_case(conn, case_id=case_id)
+            final = _final_state(record)
+            if final is None:
+                asked = asyncio.ensure_future(query())  # meanwhile the read model is read
+            page = await list_events_newest(conn, case_id=case_id, before=None, limit=TIMELINE_ON_CASE)
+            recorded_tasks = await list_open_tasks_of_case(conn, case_id=case_id)
+    except BaseException:
+        if asked is not None:
+            asked.cancel()
+        raise
+    state = final if asked is None else await asked
     timeline = list(reversed(page.events))
     cursor = encode_event_cursor(page.next_cursor)
     # Tasks of the case's children (a follow-up visit, a settlement review) are theirs, not
     # the case workflow's: the read model has them, during the case and after it closed.
     children_tasks = [_task(r) for r in recorded_tasks if r.workflow_id and r.workflow_id != workflow_id]
-    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
-    try:
-        async with asyncio.timeout(READ_FALLBACK_SECONDS):
-            state = await handle.query(RescueCaseWorkflow.state)
-    except (RPCError, TimeoutError, RuntimeError):  # RuntimeError: the client cannot connect
+    if state is None:
         if record is None:
-            raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新") from None
+            raise ApiError(503, "case_unavailable", "个案正在建立，请稍后刷新")
         state = CaseState(
             case_id=str(record.case_id), case_number=record.case_number, stage=Stage(record.stage),
             station_node_id=record.station_node_id,

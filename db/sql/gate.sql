@@ -3,13 +3,18 @@ INSERT INTO sessions (session_id, user_id, kind, client) VALUES ($1, $2, $3, $4)
 
 -- name: touch_session
 -- A live session of this user: not revoked, used within $3 seconds, younger than $4 seconds.
--- Marks it used now and answers the user (with their node) in the same round trip.
+-- Marks it used now when its mark is older than $5 seconds, and answers the user (with their
+-- node) in the same round trip. A fresh mark is left as it is: every request of a busy desk
+-- would otherwise update (and lock, and flush) the same row one after another.
 WITH live AS (
-    UPDATE sessions SET last_seen_at = now()
+    SELECT session_id, user_id, last_seen_at FROM sessions
     WHERE session_id = $1 AND user_id = $2 AND revoked_at IS NULL
       AND last_seen_at > now() - make_interval(secs => $3)
       AND created_at > now() - make_interval(secs => $4)
-    RETURNING user_id
+), touched AS (
+    UPDATE sessions s SET last_seen_at = now()
+    FROM live WHERE s.session_id = live.session_id
+      AND live.last_seen_at < now() - make_interval(secs => $5)
 )
 SELECT u.user_id, u.username, u.display_name, u.password_hash, u.role, u.node_id, u.active,
        n.path AS node_path, n.name AS node_name
