@@ -52,8 +52,8 @@ class CaseRecord(BaseModel):
     opened_at: datetime
     updated_at: datetime
     closed_at: datetime | None
-    final_state: dict[str, Any] | None = None
-    """The state the workflow wrote with its closing sync (None while the case is open)."""
+    state: dict[str, Any] | None = None
+    """The workflow's state (without the timeline) as of ``version`` (None: rows from before)."""
 
 
 async def register_report(
@@ -180,8 +180,7 @@ async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_i
         [t.assignee.node_id for t in opened], [t.assignee.role.value for t in opened],
         [json.dumps(t.context) for t in opened], [t.opened_at for t in opened],
         [t.deadline for t in opened], [t.overdue for t in opened],
-        # The closing sync leaves the final state for readers (the workflow is not asked again).
-        state.model_dump_json(exclude={"timeline", "open_tasks"}) if data.closed else None,
+        state.model_dump_json(exclude={"timeline"}),  # for readers that need not ask the workflow
     )
 
 

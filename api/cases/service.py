@@ -246,13 +246,17 @@ def _task(r: TaskRecord) -> CaseTask:
                     opened_at=r.opened_at, deadline=r.deadline, overdue=r.overdue, context=r.context)
 
 
-def _final_state(record: Any | None) -> CaseState | None:
-    """A closed case's state as its workflow wrote it when it closed: asking the closed
-    workflow instead would have Temporal replay its whole history on a worker."""
-    final = getattr(record, "final_state", None)
-    if record is None or final is None or record.closed_at is None:
+def recorded_state(record: Any | None, settled_version: int | None = None) -> CaseState | None:
+    """The workflow's state as its newest sync wrote it to the read model, when that is the
+    state now: the case is closed (nothing changes a closed workflow), or an update just
+    answered that the workflow had nothing left to write at exactly this version. Asking the
+    workflow instead is a round trip through Temporal to a worker, and for a closed workflow
+    a replay of its whole history there."""
+    if record is None or record.state is None:
         return None
-    return CaseState.model_validate(final)
+    if record.closed_at is not None or (settled_version is not None and record.version == settled_version):
+        return CaseState.model_validate(record.state)
+    return None
 
 
 READ_FALLBACK_SECONDS = 2.0
@@ -261,11 +265,12 @@ down) is read from the read model instead, open tasks included (``source: read_m
 
 
 async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case_id: Any,
-                       record: Any | None = None) -> CaseView:
-    """The case as it is now, whole: its workflow's current state (query) with the open tasks
-    of its treatments and follow-up, and the newest part of one timeline (its own and its
-    children's events) from the read model; the caller has already been allowed to see it.
-    The query and the read model's reads go out together (the answer waits for the slower)."""
+                       record: Any | None = None, *, settled_version: int | None = None) -> CaseView:
+    """The case as it is now, whole: its workflow's current state (query, or the state it
+    wrote when that is current: :func:`recorded_state`; ``settled_version`` is an update's
+    settled answer) with the open tasks of its treatments and follow-up, and the newest part
+    of one timeline (its own and its children's events) from the read model; the caller has
+    already been allowed to see it. A query goes out while the read model is read."""
     handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(workflow_id)
 
     async def query() -> CaseState | None:
@@ -280,7 +285,7 @@ async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case
         async with ctx.pool.acquire() as conn:
             if record is None:
                 record = await get_case(conn, case_id=case_id)
-            final = _final_state(record)
+            final = recorded_state(record, settled_version)
             if final is None:
                 asked = asyncio.ensure_future(query())  # meanwhile the read model is read
             page = await list_events_newest(conn, case_id=case_id, before=None, limit=TIMELINE_ON_CASE)
