@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.case_store import CaseStoreActivities
@@ -61,9 +61,12 @@ workflow code fails the workflow task at once: what the test suite runs (``stric
 as do the replay tests, so the speed of ``SANDBOX`` costs no determinism check."""
 
 
-def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner:
-    """The strict sandbox for tests and drills, the fast one for production."""
-    return STRICT_SANDBOX if settings.strict_sandbox else SANDBOX
+def workflow_runner(settings: Settings) -> SandboxedWorkflowRunner | UnsandboxedWorkflowRunner:
+    """The strict sandbox for tests and drills, the fast one for production (or none, when
+    ``workflow_sandbox`` is turned off)."""
+    if settings.strict_sandbox:
+        return STRICT_SANDBOX
+    return SANDBOX if settings.workflow_sandbox else UnsandboxedWorkflowRunner()
 
 
 HEARTBEAT_SECONDS = 5.0

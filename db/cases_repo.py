@@ -13,7 +13,6 @@ from pydantic import BaseModel
 
 from db.queries import sql
 from domain.case import CaseEvent, CaseSyncInput
-from domain.enums import Stage
 
 
 class ReportRecord(BaseModel):
@@ -53,8 +52,8 @@ class CaseRecord(BaseModel):
     opened_at: datetime
     updated_at: datetime
     closed_at: datetime | None
-    final_state: dict[str, Any] | None = None
-    """A closed case's last state (``CaseState`` without timeline and tasks), 0026."""
+    state: dict[str, Any] | None = None
+    """The workflow's state (without the timeline) as of ``version`` (None: rows from before)."""
 
 
 async def register_report(
@@ -181,7 +180,7 @@ async def sync_case(conn: asyncpg.Connection, *, data: CaseSyncInput, workflow_i
         [t.assignee.node_id for t in opened], [t.assignee.role.value for t in opened],
         [json.dumps(t.context) for t in opened], [t.opened_at for t in opened],
         [t.deadline for t in opened], [t.overdue for t in opened],
-        state.model_dump_json(exclude={"timeline", "open_tasks"}) if state.stage == Stage.CLOSED else None,
+        state.model_dump_json(exclude={"timeline"}),  # for readers that need not ask the workflow
     )
 
 

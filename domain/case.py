@@ -129,6 +129,9 @@ class CaseAck(BaseModel):
     """The task that was completed, for a task completion."""
     outcome: str = "done"
     """What happened: ``done`` (the step was taken), ``recorded`` (an action on record)."""
+    settled: bool = False
+    """Nothing under way and nothing left to write: the read model holds ``version`` whole, so
+    a reader answers from it instead of asking the workflow (answers from before: False)."""
 
 
 class IdentitySearchCarry(BaseModel):

@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     strict_sandbox: bool = False
     """Re-import our own workflow code in the sandbox for every workflow, so any clock, random
     number or I/O in it fails at once (the test suite sets it; production runs faster without)."""
+    workflow_sandbox: bool = True
+    """False runs workflow code outside the sandbox (measured in issue 13: the sandbox's entry
+    for every activation and every payload's serialization context); ``strict_sandbox`` wins."""
     metrics_host: str = "127.0.0.1"
     """Address the Prometheus endpoints listen on (loopback: scraped by a local agent)."""
     worker_metrics_port: int = Field(default=9091, ge=0, le=65535)

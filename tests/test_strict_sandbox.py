@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from temporalio.worker import UnsandboxedWorkflowRunner
+
 from rescue.settings import load_settings
 from worker import SANDBOX, STRICT_SANDBOX, workflow_runner
 
@@ -12,3 +14,9 @@ def test_the_suite_runs_the_strict_sandbox_and_production_the_fast_one() -> None
     assert workflow_runner(load_settings(strict_sandbox=False)) is SANDBOX
     assert "workflows" in SANDBOX.restrictions.passthrough_modules
     assert "workflows" not in STRICT_SANDBOX.restrictions.passthrough_modules
+
+
+def test_the_sandbox_can_be_turned_off_but_strict_wins() -> None:
+    assert isinstance(workflow_runner(load_settings(strict_sandbox=False, workflow_sandbox=False)),
+                      UnsandboxedWorkflowRunner)
+    assert workflow_runner(load_settings(strict_sandbox=True, workflow_sandbox=False)) is STRICT_SANDBOX

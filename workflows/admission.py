@@ -15,6 +15,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.discovery import is_guided
     from workflows.identity_rounds import PATCH_FEATURES_SEARCH, take_at_admission
 
+PATCH_ADMISSION_ONE_SYNC = "admission-one-sync"
+"""The registration's completion goes to the read model with the identity search's start (one
+activity less before the police lookup); cases from before synced it on its own first."""
+
 
 async def admit(rt: CaseRuntime) -> bool:
     """The registration task; for a guided adult it is also the arrival, and expires if they
@@ -27,7 +31,8 @@ async def admit(rt: CaseRuntime) -> bool:
         deadline=rt.policy.guided_arrival_wait if guided else None,
         channel=report.channel.value, place=report.place, apparent_minor=report.apparent_minor,
         condition=report.effective_condition().value, guided=guided)
-    done = await rt.await_task(task, expire=guided)
+    done = await rt.await_task(task, expire=guided,
+                               sync=not workflow.patched(PATCH_ADMISSION_ONE_SYNC))
     if done is None:
         if guided:
             rt.event("never_arrived", "经引导后未到站，个案终止（已记录）")

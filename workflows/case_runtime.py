@@ -186,10 +186,11 @@ class CaseRuntime(Escalation):
 
     # --- human tasks --------------------------------------------------------------------
 
-    async def task(self, kind: TaskKind, assignee: Assignee, **context: Any) -> TaskCompletion:
+    async def task(self, kind: TaskKind, assignee: Assignee, *, sync: bool = True,
+                   **context: Any) -> TaskCompletion:
         """Open a task, wait for its completion, escalate (not fail) each missed deadline."""
         task = await self.open_task(kind, assignee, **context)
-        done = await self.await_task(task)
+        done = await self.await_task(task, sync=sync)
         if done is None:
             # Only the end of the case withdraws a task awaited this way: stop this step.
             raise asyncio.CancelledError(f"task {task.task_id} withdrawn")
@@ -208,9 +209,11 @@ class CaseRuntime(Escalation):
         await self.sync()
         return task
 
-    async def await_task(self, task: CaseTask, *, expire: bool = False) -> TaskCompletion | None:
+    async def await_task(self, task: CaseTask, *, expire: bool = False,
+                         sync: bool = True) -> TaskCompletion | None:
         """Wait for a completion. A missed deadline escalates and the wait goes on, or, with
-        ``expire``, ends the wait (None). A withdrawn task also answers None."""
+        ``expire``, ends the wait (None). A withdrawn task also answers None. ``sync=False``:
+        the caller syncs the completion with what it records next."""
         kind = task.kind
         wait: timedelta = task.deadline - workflow.now()
         if task.overdue and task.last_reminded_at is not None:
@@ -265,7 +268,8 @@ class CaseRuntime(Escalation):
         if supervision is not None and supervision in self._open:
             self._withdraw_now(supervision, "原任务已办结")
         self._upsert_search_attributes()
-        await self.sync()
+        if sync:
+            await self.sync()
         return done
 
     def _withdraw_now(self, task_id: str, reason: str) -> None:
@@ -388,6 +392,7 @@ class CaseRuntime(Escalation):
 
     def ack(self, *, task_id: str | None = None, outcome: str = "done") -> CaseAck:
         """The small answer of an Update: stage and version, never the timeline."""
+        settled = not (self.in_flight or self._unsynced or self._syncing)
         return CaseAck(case_id=self.state.case_id, case_number=self.state.case_number,
                        stage=self.state.stage, version=self.state.version, task_id=task_id,
-                       outcome=outcome)
+                       outcome=outcome, settled=settled)

@@ -35,6 +35,10 @@ with workflow.unsafe.imports_passed_through():
 PATCH_LEDGER = "ledger-on-follow-up"
 """Issue 5: follow-ups started before it did not register the person in the ledger."""
 
+PATCH_VISIT_ONE_SYNC = "visit-one-sync"
+"""A visit's completion, its record and (for the last) the end go to the read model in one
+sync; runs from before synced each of them on its own (three activities for the last visit)."""
+
 PATCH_VISIT_EARLY = "visit-early"
 """Issue 10: the next visit's task opens as soon as the last one is done, due at the interval
 (so the liaison can record a visit before its due date); before it, the task opened only when
@@ -71,7 +75,8 @@ class FollowUpWorkflow(TaskOwner):
                     community_node_id=inp.community_node_id, person_name=inp.person_name,
                     id_number=inp.id_number), str)
         for _ in range(inp.policy.follow_up_visits_per_run):
-            done = await self._visit(liaison)
+            one_sync = workflow.patched(PATCH_VISIT_ONE_SYNC)
+            done = await self._visit(liaison, sync=not one_sync)
             visit = FollowUpVisitPayload.model_validate(done.payload)
             rt.event("visited", f"第{self.visits}次随访：" + ("见到本人" if visit.met_person else "未见到本人")
                      + ("，已联系家属" if visit.family_contacted else "，未联系上家属"),
@@ -86,8 +91,11 @@ class FollowUpWorkflow(TaskOwner):
                     inp.referrals_made.append(need)
                     referrals.append(asyncio.create_task(self._refer(need)))
             if not lost_reported and workflow.now() - last_contact > inp.policy.lost_contact_after:
+                if one_sync:
+                    await rt.sync()  # the visit on record before the police are called
                 lost_reported = await self._report_lost_contact(last_contact)
-            await rt.sync()
+            if not (one_sync and visit.end_follow_up):
+                await rt.sync()
             if visit.end_follow_up:
                 rt.event("follow_up_ended", f"结束跟踪随访：{visit.end_reason or '经评估结束'}",
                          actor=done.actor.username)
@@ -106,9 +114,10 @@ class FollowUpWorkflow(TaskOwner):
             "visits_done": self.visits, "last_family_contact_at": last_contact,
             "lost_contact_reported": lost_reported}))
 
-    async def _visit(self, liaison: Assignee) -> TaskCompletion:
+    async def _visit(self, liaison: Assignee, *, sync: bool = True) -> TaskCompletion:
         """The next visit: a task open from now, due at the follow-up interval (``visit-early``),
-        or, in runs from before, a task opened only once the interval has passed."""
+        or, in runs from before, a task opened only once the interval has passed. ``sync=False``:
+        its completion is synced by the caller, with the visit's record."""
         rt, policy = self.rt, self.inp.policy
         early = workflow.patched(PATCH_VISIT_EARLY)
         if not early:
@@ -118,13 +127,13 @@ class FollowUpWorkflow(TaskOwner):
         self.visits += 1
         hint = "已随访多次，请评估是否结束随访" if self.visits >= policy.follow_up_max_visits else None
         if not early:
-            return await rt.task(TaskKind.FOLLOW_UP_VISIT, liaison, visit=self.visits, hint=hint)
+            return await rt.task(TaskKind.FOLLOW_UP_VISIT, liaison, sync=sync, visit=self.visits, hint=hint)
         due = workflow.now() + policy.follow_up_interval
         task = await rt.open_task(
             TaskKind.FOLLOW_UP_VISIT, liaison,
             deadline=policy.follow_up_interval + policy.deadline_for(TaskKind.FOLLOW_UP_VISIT),
             visit=self.visits, hint=hint, due_on=policy.local_date(due).isoformat())
-        done = await rt.await_task(task)
+        done = await rt.await_task(task, sync=sync)
         if done is None:
             raise asyncio.CancelledError(f"task {task.task_id} withdrawn")
         return done

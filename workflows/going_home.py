@@ -31,6 +31,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.ids import follow_up_workflow_id
 
 
+PATCH_BOARDING_ONE_SYNC = "boarding-one-sync"
+"""A boarding confirmation goes to the read model with the next task it opens (handover, or a
+new voucher); cases from before synced it on its own first."""
+
 PATCH_FOLLOW_UP_ELSEWHERE = "follow-up-elsewhere"
 """A return outside the city is handed over to the receiving city and its follow-up
 acknowledged (cases from before ended with ``follow_up_elsewhere``)."""
@@ -77,6 +81,7 @@ async def go_home(rt: CaseRuntime) -> None:
         boarding_done = await rt.task(
             TaskKind.BOARDING_CONFIRMATION,
             Assignee(node_id=rt.input.agencies.transport, role=Role.TRANSPORT),
+            sync=not workflow.patched(PATCH_BOARDING_ONE_SYNC),  # the next task's sync takes it
             ticket=ticket.ticket_number, train=ticket.train, travel_date=ticket.travel_date,
             escorted=needs_escort)
         boarding = BoardingConfirmationPayload.model_validate(boarding_done.payload)

@@ -15,6 +15,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.going_home import go_home
     from workflows.stay import resume_identity_search, search_identity
 
+PATCH_CLOSE_IN_ONE_SYNC = "close-in-one-sync"
+"""Closing writes the withdrawn tasks, the closed stage and the outcome in one sync; cases
+from before synced the withdrawals first (even with nothing open: one more activity)."""
+
 
 async def _path(rt: CaseRuntime) -> None:
     await discover(rt)
@@ -58,7 +62,12 @@ async def run_lifecycle(rt: CaseRuntime, *, resumed: bool = False) -> CaseOutcom
         task.cancel()
     outcome = rt.ending or CaseOutcome.RETURNED_HOME
     rt.state.outcome = outcome
-    await rt.withdraw_all(f"个案终止（{label(outcome)}）")
+    reason = f"个案终止（{label(outcome)}）"
+    if workflow.patched(PATCH_CLOSE_IN_ONE_SYNC):
+        for open_task in rt.open_tasks():  # withdrawn with the closing sync below
+            rt._withdraw_now(open_task.task_id, reason)
+    else:
+        await rt.withdraw_all(reason)
     rt.set_stage(Stage.CLOSED)
     rt.event("closed", f"个案办结：{label(outcome)}", outcome=outcome.value)
     await rt.sync(closed=True)

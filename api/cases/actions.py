@@ -18,6 +18,7 @@ from api.cases.service import CaseView, current_view
 from api.deps import Ctx, CurrentUser, client_address
 from api.errors import ApiError
 from domain import case_actions as contracts
+from domain.case import CaseAck
 from domain.case_actions import ACTION_INVALID
 from domain.completion import CLOCK_SLACK
 from domain.enums import CareService, Classification
@@ -105,7 +106,7 @@ async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
     handle = ctx.temporal.get_workflow_handle(report.workflow_id)
     try:
         async with asyncio.timeout(30):
-            await handle.execute_update(update, arg)  # answers small; the case is read below
+            ack = await handle.execute_update(update, arg)  # answers small; the case is read below
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED:
@@ -119,7 +120,8 @@ async def _act(ctx: Ctx, user: Any, case_id: str, request: Request, update: Any,
         raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试") from None
     except TimeoutError:
         raise ApiError(503, "worker_unavailable", "流程处理超时，请稍后刷新") from None
-    return await current_view(ctx, user, report.workflow_id, report.case_id)
+    settled = ack.version if isinstance(ack, CaseAck) and ack.settled else None
+    return await current_view(ctx, user, report.workflow_id, report.case_id, settled_version=settled)
 
 
 @router.post("/departure", response_model=CaseView)

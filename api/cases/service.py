@@ -237,7 +237,7 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
     async with ctx.pool.acquire() as conn:
         report, record = await load_case_for(conn, user=user, case_id=case_id, action="read_case",
                                              client=client)
-        final = _final_state(record)
+        final = recorded_state(record)
         if final is not None:  # closed: its workflow has nothing more to say
             page, recorded_tasks, record = await _recorded(conn, report.case_id, record)
             return _view(user, report.workflow_id, final, page, recorded_tasks, record, "closed")
@@ -252,12 +252,17 @@ async def read_case(ctx: AppContext, user: UserRecord, case_id: str, client: str
     return _view(user, report.workflow_id, await state, page, recorded_tasks, record)
 
 
-def _final_state(record: Any | None) -> CaseState | None:
-    """The state a closed case's last sync kept (0026), None for an open case or one closed
-    before it was kept: those ask their workflow."""
-    if record is None or record.closed_at is None or not record.final_state:
+def recorded_state(record: Any | None, settled_version: int | None = None) -> CaseState | None:
+    """The workflow's state as its newest sync wrote it to the read model (0025), when that is
+    the state now: the case is closed (nothing changes a closed workflow), or an update just
+    answered that the workflow had nothing left to write at exactly this version. Asking the
+    workflow instead is a round trip through Temporal to a worker, and for a closed workflow
+    a replay of its whole history there."""
+    if record is None or record.state is None:
         return None
-    return CaseState.model_validate({**record.final_state, "timeline": [], "open_tasks": []})
+    if record.closed_at is not None or (settled_version is not None and record.version == settled_version):
+        return CaseState.model_validate(record.state)
+    return None
 
 
 def _task(r: TaskRecord) -> CaseTask:
@@ -294,18 +299,29 @@ async def _recorded(conn: Any, case_id: Any, record: Any | None) -> tuple[Any, l
 
 
 async def current_view(ctx: AppContext, user: UserRecord, workflow_id: str, case_id: Any,
-                       record: Any | None = None) -> CaseView:
-    """The case as it is now, whole: its workflow's current state (query) with the open tasks
-    of its treatments and follow-up, and the newest part of one timeline (its own and its
-    children's events) from the read model; the caller has already been allowed to see it."""
-    state = _query_state(ctx, workflow_id)
+                       record: Any | None = None, *, settled_version: int | None = None) -> CaseView:
+    """The case as it is now, whole: its workflow's current state (query, or the state it
+    wrote when that is current: :func:`recorded_state`; ``settled_version`` is an update's
+    settled answer) with the open tasks of its treatments and follow-up, and the newest part
+    of one timeline (its own and its children's events) from the read model; the caller has
+    already been allowed to see it. A query goes out while the read model is read."""
+    asked: asyncio.Task[CaseState | None] | None = None
     try:
         async with ctx.pool.acquire() as conn:
+            if record is None:
+                record = await get_case(conn, case_id=case_id)
+            final = recorded_state(record, settled_version)
+            if final is None:
+                asked = _query_state(ctx, workflow_id)
             page, recorded_tasks, record = await _recorded(conn, case_id, record)
     except BaseException:
-        state.cancel()
+        if asked is not None:
+            asked.cancel()
         raise
-    return _view(user, workflow_id, await state, page, recorded_tasks, record)
+    if asked is None:
+        closed = record is not None and record.closed_at is not None
+        return _view(user, workflow_id, final, page, recorded_tasks, record, "closed" if closed else "workflow")
+    return _view(user, workflow_id, await asked, page, recorded_tasks, record)
 
 
 def _view(user: UserRecord, workflow_id: str, state: CaseState | None, page: Any,

@@ -22,7 +22,7 @@ from api.errors import ApiError
 from api.photos.service import photo_of_case
 from db.tasks_repo import TaskRecord, get_task, list_open_tasks_for
 from db.users_repo import UserRecord
-from domain.case import CompleteTaskInput
+from domain.case import CaseAck, CompleteTaskInput
 from domain.completion import PayloadInvalid, check_payload
 from domain.enums import Role, TaskKind, TaskStatus, label
 from domain.tasks import Actor, payload_schema
@@ -146,16 +146,19 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
     handle = ctx.temporal.get_workflow_handle(task.workflow_id or case_wf)
     actor = Actor(user_id=str(user.user_id), username=user.username, node_id=user.node_id, role=user.role,
                           display_name=user.display_name)
+    settled: int | None = None
     try:
         async with asyncio.timeout(30):
             # The update answers small (stage and version); the case is read afresh below,
             # the case workflow's state even for a treatment's or follow-up's task. Its id is
             # the submission's: the same completion sent again is the same update, done once.
-            await handle.execute_update(
+            ack = await handle.execute_update(
                 RescueCaseWorkflow.complete_task,
                 CompleteTaskInput(task_id=str(task.task_id), actor=actor, payload=payload),
                 id=_update_id(task, user, payload),
             )
+        if isinstance(ack, CaseAck) and ack.settled and handle.id == case_wf:
+            settled = ack.version  # the read model holds the case as the update left it
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type in _UPDATE_ERRORS:
@@ -171,8 +174,8 @@ async def complete(ctx: AppContext, user: UserRecord, task_id: str, payload: dic
         # No answer in time (the SDK turns the timeout into its own error), or the client
         # cannot (re)connect (RuntimeError): the update may still have been applied.
         await _check_lost_answer(ctx, user, task)
-    return CompleteTaskResponse(task_id=str(task.task_id),
-                                case=await current_view(ctx, user, case_wf, task.case_id))
+    return CompleteTaskResponse(task_id=str(task.task_id), case=await current_view(
+        ctx, user, case_wf, task.case_id, settled_version=settled))
 
 
 def _update_id(task: TaskRecord, user: UserRecord, payload: dict[str, Any]) -> str:

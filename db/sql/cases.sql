@@ -120,12 +120,13 @@ SET acknowledged_at = COALESCE(external_follow_ups.acknowledged_at, EXCLUDED.ack
 -- its new timeline lines (in order), its tasks done, withdrawn and open. Every part is
 -- idempotent by key or version, so a retried sync changes nothing. Foreign keys are checked
 -- at the end of the statement, so a case's first sync may bring its row and its lines.
--- $41: the state of a closed case (its page is read from it, 0026), NULL while it is open.
+-- $41: the state as the workflow wrote it (without the timeline): a closed case and a settled
+-- completion are answered from it (0025).
 WITH upserted AS (
     INSERT INTO cases (case_id, case_number, workflow_id, station_node_id, origin_node_id, stage,
                        classification, is_minor, person_name, id_number, person, overdue,
                        next_deadline, version, opened_at, updated_at, closed_at, runs,
-                       history_events, history_bytes, final_state)
+                       history_events, history_bytes, state)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::jsonb, $12, $13, $14, $15, $16, $17,
             $18, $19, $20, $41::text::jsonb)
     ON CONFLICT (case_id) DO UPDATE
@@ -137,7 +138,7 @@ WITH upserted AS (
         next_deadline = EXCLUDED.next_deadline, version = EXCLUDED.version,
         updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at, runs = EXCLUDED.runs,
         history_events = EXCLUDED.history_events, history_bytes = EXCLUDED.history_bytes,
-        final_state = EXCLUDED.final_state
+        state = EXCLUDED.state
     WHERE cases.version < EXCLUDED.version
     RETURNING 1
 ), touched AS (

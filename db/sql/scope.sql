@@ -27,7 +27,7 @@ SELECT r.report_id, r.case_id, r.case_number, r.workflow_id, r.channel, r.statio
        c.person_name AS c_person_name, c.id_number AS c_id_number, c.person AS c_person,
        c.overdue AS c_overdue, c.next_deadline AS c_next_deadline, c.version AS c_version,
        c.opened_at AS c_opened_at, c.updated_at AS c_updated_at, c.closed_at AS c_closed_at,
-       c.final_state AS c_final_state,
+       CASE WHEN c.closed_at IS NOT NULL THEN c.state END AS c_state,  -- a closed case is read from it
        sp.path AS station_path, o.path AS origin_path,
        EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = $1 AND t.assignee_node_id = $2
                                        AND t.assignee_role = $3)

@@ -17,7 +17,7 @@ from api.context import AppContext
 from db.pool import create_pool
 from rescue.codec import data_converter
 from stack.temporal_server import free_port
-from support import Stack, login, new_report, registration, wait_for_task
+from support import Stack, login, new_report, registration, wait_for_stage, wait_for_task
 
 NO_RETRY = RetryConfig(initial_interval_millis=50, max_retries=1, max_elapsed_time_millis=500)
 
@@ -81,3 +81,25 @@ async def test_a_completion_temporal_failed_to_answer_is_checked(
     r = await lost
     assert r.status_code == 200, r.text
     assert r.json()["case"]["stage"] != "admission"  # the read model: registered, moving on
+
+
+async def test_a_closed_case_is_read_as_its_workflow_left_it(
+    api: httpx.AsyncClient, cut_off: httpx.AsyncClient
+) -> None:
+    """A closed case's state is the one its workflow wrote when it closed: read without asking
+    Temporal (which would replay the closed workflow's whole history on a worker)."""
+    caseworker = await login(api, "caseworker")
+    case_id, task = await _registration(api, caseworker)
+    r = await api.post(f"/api/v1/tasks/{task['task_id']}/complete",
+                       json={"payload": registration()}, headers=caseworker)
+    assert r.status_code == 200, r.text
+    left = await api.post(f"/api/v1/cases/{case_id}/actions/departure",
+                          json={"declaration_signed": True}, headers=caseworker)
+    assert left.status_code == 200, left.text
+    closed = await wait_for_stage(api, caseworker, case_id, "closed")
+    r = await cut_off.get(f"/api/v1/cases/{case_id}", headers=caseworker)
+    assert r.status_code == 200 and r.json()["source"] == "closed", r.text
+    read = r.json()
+    assert read["outcome"] == "left_voluntarily" and read["open_tasks"] == []
+    assert read["classification"] == "open" and read["identity_known"] is True
+    assert read == closed
