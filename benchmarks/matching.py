@@ -199,12 +199,14 @@ async def main(argv: list[str] | None = None) -> dict[str, float]:
                         "same --reports and --seed reuses the seeded reports")
     parser.add_argument("--shared-buffers", default="1GB", help="the embedded server's shared_buffers "
                         "(PostgreSQL's default of 128MB holds a tenth of a million reports' indexes)")
+    parser.add_argument("--reseed", action="store_true", help="seed again even if the kept database "
+                        "holds as many reports (after a change of the blocking keys)")
     parser.add_argument("--misses", type=Path, help="write the reported people missed from the best ten "
                         "here: the person, the right report, the best ten, each field's level and weight")
     args = parser.parse_args(argv)
     if args.database_url:
         figures = await run(reports=args.reports, queries=args.queries, seed_value=args.seed,
-                            url=args.database_url, misses=args.misses)
+                            url=args.database_url, misses=args.misses, reseed=args.reseed)
     else:
         data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-matching-")) / "pg"
         pg = EmbeddedPostgres(data)
@@ -214,7 +216,7 @@ async def main(argv: list[str] | None = None) -> dict[str, float]:
                 await drop_database(admin, DB_NAME)
             url = await ensure_database(admin, DB_NAME)
             figures = await run(reports=args.reports, queries=args.queries, seed_value=args.seed, url=url,
-                                misses=args.misses)
+                                misses=args.misses, reseed=args.reseed)
         finally:
             pg.stop()
     for name, value in figures.items():

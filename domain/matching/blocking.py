@@ -35,7 +35,13 @@ def _sex(record: MatchRecord) -> str:
     return {"male": "m", "female": "f"}.get(record.sex or "", "u")
 
 
-def _name_keys(record: MatchRecord, bands: list[int]) -> set[str]:
+NO_BAND = "x"
+"""The band of a report without a birth year in its ``o`` and one-character ``g`` keys; a person
+looks those up too (else a report without a birth year could only be found by its full name)."""
+
+
+def _name_keys(record: MatchRecord, bands: list[int], broad: list[str]) -> set[str]:
+    """``broad``: the bands of the broad name keys (o, one-character g), ``NO_BAND`` included."""
     keys: set[str] = set()
     sexes = ["m", "f"] if _sex(record) == "u" else [_sex(record)]
     for form in record.forms():
@@ -47,31 +53,32 @@ def _name_keys(record: MatchRecord, bands: list[int]) -> set[str]:
                 keys.update(f"i:{initials}:{s}:{b // 2}" for b in bands)
                 for c in dict.fromkeys(form.given_fuzzy_syllables()):
                     keys.update(f"c:{sur}:{c}:{s}:{b // 2}" for b in bands)
-        elif form.surname and bands:
+        elif form.surname:
             # 老张: only the surname; with sex and birth band it is still a (broad) key.
-            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in bands)
+            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in broad)
         if form.given:
             given = form.given_fuzzy()
             for s in sexes:
                 if len(form.given) >= 2:
                     keys.add(f"g:{given}:{s}")
                 else:
-                    keys.update(f"g:{given}:{s}:{b}" for b in bands)
+                    keys.update(f"g:{given}:{s}:{b}" for b in broad)
     return keys
 
 
 def report_keys(report: MatchRecord) -> set[str]:
     """The keys a missing-person report is filed under (its own band and quarter)."""
     bands = [_band(report.birth_year)] if report.birth_year is not None else []
-    keys = _name_keys(report, bands)
+    broad = [str(b) for b in bands] or [NO_BAND]
+    keys = _name_keys(report, bands, broad)
     sexes = ["m", "f"] if _sex(report) == "u" else [_sex(report)]
     for form in report.forms():
         if form.surname:
-            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in bands)
+            keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in broad)
         if len(form.given) >= 2:
             # 小伟 for 周承伟: people are called by the last character of the given name.
             last = form.given_fuzzy_syllables()[-1]
-            keys.update(f"g:{last}:{s}:{b}" for s in sexes for b in bands)
+            keys.update(f"g:{last}:{s}:{b}" for s in sexes for b in broad)
     sex = _sex(report)
     if bands and report.origin_province:
         keys.add(f"s:{sex}:{bands[0]}:{report.origin_province}")
@@ -88,7 +95,8 @@ def person_keys(person: MatchRecord) -> set[str]:
     if person.birth_year is not None:
         spread = person.birth_spread + 3
         bands = list(range(_band(person.birth_year - spread), _band(person.birth_year + spread) + 1))
-    keys = _name_keys(person, bands)
+    broad = [*map(str, bands), NO_BAND]
+    keys = _name_keys(person, bands, broad)
     sex = _sex(person)
     # The broad passes (origin, place and quarter without the birth band) only for someone
     # whose name says little: their postings are long and would outvote a name's.
@@ -96,7 +104,7 @@ def person_keys(person: MatchRecord) -> set[str]:
     # A one-character given name written with a wrong character (张明 for 张亮) shares no name
     # key with the report: look it up by surname, sex and birth band too (the 老张 pass).
     keys.update(f"o:{f.sound()[0]}:{s}:{b}" for f in person.forms() if f.surname and len(f.given) == 1
-                for s in (["m", "f"] if sex == "u" else [sex]) for b in bands)
+                for s in (["m", "f"] if sex == "u" else [sex]) for b in broad)
     if person.origin_province and not named:
         keys.update(f"s:{sex}:{b}:{person.origin_province}" for b in bands)
     if person.seen_on and person.seen_province:
