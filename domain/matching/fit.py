@@ -46,6 +46,22 @@ def level_counts(pairs: Iterable[tuple[MatchRecord, MatchRecord]]) -> dict[str, 
     return counts
 
 
+def comparison_counts(comparisons: Iterable[dict[str, Any]]) -> dict[str, Counter[int]]:
+    """The level counts of stored comparisons (``match_candidates.comparison`` of confirmed pairs:
+    the levels as the matcher saw them when it proposed the pair, before the case learnt the
+    person's real name). A line is counted by its Chinese reading, so a comparison stored by an
+    older model counts only for the levels that still read the same."""
+    by_reading = {(name, reading): level for name, _label, _compare, levels in HAND_SET
+                  for level, (reading, _m, _u) in levels.items()}
+    counts: dict[str, Counter[int]] = {name: Counter() for name, *_ in HAND_SET}
+    for comparison in comparisons:
+        for line in comparison.get("fields", []):
+            level = by_reading.get((line.get("field"), line.get("reading")))
+            if level is not None:
+                counts[line["field"]][level] += 1
+    return counts
+
+
 def _probabilities(counts: Counter[int], prior: dict[int, float], floor: float) -> dict[int, float]:
     total = sum(counts.values())
     prior_total = sum(prior.values())

@@ -12,7 +12,7 @@ import pytest
 
 from domain.matching.blocking import person_keys, report_keys
 from domain.matching.compare import MatchRecord, age_level, name_level, place_level, time_level
-from domain.matching.fit import estimate, level_counts
+from domain.matching.fit import comparison_counts, estimate, level_counts
 from domain.matching.model import FIELDS, HAND_SET, build_fields, fitted, prior_for, score
 from domain.matching.names import split_name
 
@@ -128,3 +128,11 @@ def test_the_fitted_model_keeps_its_chinese_readings(tmp_path: Path) -> None:
     assert [lv.label for f in rebuilt for lv in f.levels.values()] == [
         reading for *_, levels in HAND_SET for reading, _m, _u in levels.values()]
     assert rebuilt[0].levels[6].weight > rebuilt[0].levels[4].weight > rebuilt[0].levels[2].weight > 0
+
+
+def test_the_stored_comparisons_of_confirmed_pairs_count_by_their_reading() -> None:
+    stored = score(REPORT, found("章建国")).model_dump(mode="json")
+    old = {"fields": [{"field": "place_time", "level": 4, "reading": "半年内在同一省份被发现"},
+                      {"field": "name", "level": 2, "reading": "姓名相似（一字之差或单字名）"}]}
+    counts = comparison_counts([stored, old])
+    assert counts["name"] == {5: 1} and counts["place"] == {2: 1} and counts["time"] == {5: 1}
