@@ -29,8 +29,11 @@ LIMIT $2 OFFSET $3;
 -- The open reports most likely to be the person, in two cheap steps before the full comparison.
 -- Votes: each shared blocking key counts its pass's weight times its rarity
 -- (ln(1 + reports / reports under the key)), so a rare given name outvotes a busy
--- province-quarter; the best $2 by votes go on. First comparison: their name keys' votes
--- (scaled by $3; the place keys' votes would count place and time twice) plus the model's
+-- province-quarter; the best $2 by votes go on, those sharing a name key first (for a named
+-- person a report sharing only place keys is all but never the one). First comparison: their
+-- name keys' votes (scaled by $3; the place keys' votes would count place and time twice), or
+-- for a report sharing no name key the model's weight of another name ($13, 0 for a nameless
+-- person), plus the model's
 -- weights ($5, see db/matching_repo.py) of the fields an index holds beside the report id
 -- (birth year against $6 ± $7 / 2, sex $8, found in $10 or within 800 km $11, found on $9, origin
 -- $12), read by an index-only scan; the best $4 are returned whole, best first, with that score
@@ -45,9 +48,9 @@ WITH hits AS MATERIALIZED (
     SELECT h.report_id, sum(h.weight * df.rarity) AS votes,
            sum(h.weight * df.rarity) FILTER (WHERE h.key !~ '^[srq]:') AS name_votes
     FROM hits h JOIN df USING (key)
-    GROUP BY h.report_id ORDER BY votes DESC LIMIT $2
+    GROUP BY h.report_id ORDER BY count(*) FILTER (WHERE h.key !~ '^[srq]:') = 0, votes DESC LIMIT $2
 ), best AS (
-    SELECT v.report_id, coalesce(v.name_votes, 0) * $3::float8
+    SELECT v.report_id, coalesce(v.name_votes * $3::float8, $13::float8)
       + CASE WHEN $6::float8 IS NULL OR y.year IS NULL THEN 0
              WHEN $7::float8 = 0 AND y.year = $6 THEN ($5::float8[])[1]
              WHEN abs(y.year - $6) - $7::float8 / 2 <= 1 THEN ($5::float8[])[2]

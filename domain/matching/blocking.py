@@ -36,12 +36,18 @@ def _sex(record: MatchRecord) -> str:
 
 
 NO_BAND = "x"
-"""The band of a report without a birth year in its ``o`` and one-character ``g`` keys; a person
-looks those up too (else a report without a birth year could only be found by its full name)."""
+"""The band of a report without a birth year in its banded name keys (i, c, o, one-character g);
+a person looks those up too (else such a report could only be found by its full name)."""
 
 
-def _name_keys(record: MatchRecord, bands: list[int], broad: list[str]) -> set[str]:
-    """``broad``: the bands of the broad name keys (o, one-character g), ``NO_BAND`` included."""
+def _name_keys(record: MatchRecord, bands: list[int], *, report: bool) -> set[str]:
+    """The name passes' keys; a report without a birth year files its banded keys under
+    ``NO_BAND``, which a person looks up too."""
+    broad = [str(b) for b in bands]
+    halves = list(dict.fromkeys(str(b // 2) for b in bands))
+    if not report or not bands:
+        broad.append(NO_BAND)
+        halves.append(NO_BAND)
     keys: set[str] = set()
     sexes = ["m", "f"] if _sex(record) == "u" else [_sex(record)]
     for form in record.forms():
@@ -50,9 +56,9 @@ def _name_keys(record: MatchRecord, bands: list[int], broad: list[str]) -> set[s
             sur = form.sound()[0]
             for s in sexes:
                 initials = "".join(p[0] for p in form.sound())
-                keys.update(f"i:{initials}:{s}:{b // 2}" for b in bands)
+                keys.update(f"i:{initials}:{s}:{b}" for b in halves)
                 for c in dict.fromkeys(form.given_fuzzy_syllables()):
-                    keys.update(f"c:{sur}:{c}:{s}:{b // 2}" for b in bands)
+                    keys.update(f"c:{sur}:{c}:{s}:{b}" for b in halves)
         elif form.surname:
             # 老张: only the surname; with sex and birth band it is still a (broad) key.
             keys.update(f"o:{form.sound()[0]}:{s}:{b}" for s in sexes for b in broad)
@@ -70,7 +76,7 @@ def report_keys(report: MatchRecord) -> set[str]:
     """The keys a missing-person report is filed under (its own band and quarter)."""
     bands = [_band(report.birth_year)] if report.birth_year is not None else []
     broad = [str(b) for b in bands] or [NO_BAND]
-    keys = _name_keys(report, bands, broad)
+    keys = _name_keys(report, bands, report=True)
     sexes = ["m", "f"] if _sex(report) == "u" else [_sex(report)]
     for form in report.forms():
         if form.surname:
@@ -96,7 +102,7 @@ def person_keys(person: MatchRecord) -> set[str]:
         spread = person.birth_spread + 3
         bands = list(range(_band(person.birth_year - spread), _band(person.birth_year + spread) + 1))
     broad = [*map(str, bands), NO_BAND]
-    keys = _name_keys(person, bands, broad)
+    keys = _name_keys(person, bands, report=False)
     sex = _sex(person)
     # The broad passes (origin, place and quarter without the birth band) only for someone
     # whose name says little: their postings are long and would outvote a name's.
