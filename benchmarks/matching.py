@@ -152,7 +152,7 @@ async def _miss(conn: asyncpg.Connection, person_rec: MatchRecord, truth: str,
 
 
 async def run(*, reports: int, queries: int, seed_value: int, url: str,
-              reseed: bool = False, misses: Path | None = None) -> dict[str, float]:
+              reseed: bool = False, misses: Path | None = None, query_seed: int | None = None) -> dict[str, float]:
     rng = random.Random(seed_value)
     people = [person(rng, i) for i in range(reports)]
     await apply_migrations(url)
@@ -163,7 +163,8 @@ async def run(*, reports: int, queries: int, seed_value: int, url: str,
             await conn.execute("TRUNCATE missing_report_keys, match_candidates, missing_reports")
             seconds = await seed(conn, people, random.Random(seed_value + 1))
         missed: list[str] | None = [] if misses else None
-        figures = await measure(conn, people, queries=queries, rng=random.Random(seed_value + 2), misses=missed)
+        figures = await measure(conn, people, queries=queries, misses=missed,
+                                rng=random.Random(seed_value + 2 if query_seed is None else query_seed))
         if misses and missed is not None:
             await asyncio.to_thread(misses.write_text, "\n\n".join(missed) + "\n", encoding="utf-8")
     finally:
@@ -199,6 +200,8 @@ async def main(argv: list[str] | None = None) -> dict[str, float]:
                         "same --reports and --seed reuses the seeded reports")
     parser.add_argument("--shared-buffers", default="1GB", help="the embedded server's shared_buffers "
                         "(PostgreSQL's default of 128MB holds a tenth of a million reports' indexes)")
+    parser.add_argument("--query-seed", type=int, help="the queries' seed (default --seed + 2): other "
+                        "people and other noise against the same seeded reports")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the kept database "
                         "holds as many reports (after a change of the blocking keys)")
     parser.add_argument("--misses", type=Path, help="write the reported people missed from the best ten "
@@ -206,7 +209,8 @@ async def main(argv: list[str] | None = None) -> dict[str, float]:
     args = parser.parse_args(argv)
     if args.database_url:
         figures = await run(reports=args.reports, queries=args.queries, seed_value=args.seed,
-                            url=args.database_url, misses=args.misses, reseed=args.reseed)
+                            url=args.database_url, misses=args.misses, reseed=args.reseed,
+                            query_seed=args.query_seed)
     else:
         data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-matching-")) / "pg"
         pg = EmbeddedPostgres(data)
@@ -216,7 +220,7 @@ async def main(argv: list[str] | None = None) -> dict[str, float]:
                 await drop_database(admin, DB_NAME)
             url = await ensure_database(admin, DB_NAME)
             figures = await run(reports=args.reports, queries=args.queries, seed_value=args.seed, url=url,
-                                misses=args.misses, reseed=args.reseed)
+                                misses=args.misses, reseed=args.reseed, query_seed=args.query_seed)
         finally:
             pg.stop()
     for name, value in figures.items():

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from db.queries import sql
-from domain.matching.blocking import person_keys
+from domain.matching.blocking import key_factors, person_keys
 from domain.matching.compare import NAME_NONE, MatchRecord, height_level, marks_level
 from domain.matching.model import FIELDS, MatchScore
 from domain.matching.places import near_provinces
@@ -57,7 +57,7 @@ async def blocked_reports(conn: asyncpg.Connection, person: MatchRecord, *,
                             FIRST_WEIGHTS,
                             person.birth_year, person.birth_spread, person.sex, person.seen_on,
                             person.seen_province, list(near_provinces(person.seen_province)), person.origin_province,
-                            _WEIGHT["name"][NAME_NONE] if person.name_forms else 0.0)
+                            _WEIGHT["name"][NAME_NONE] if person.name_forms else 0.0, key_factors(person, keys))
     read = [(row["first_score"], report_row_record(row)) for row in rows]
     if second:
         read = [(first + _height_and_marks(report, person), report) for first, report in read]

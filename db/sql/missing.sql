@@ -29,7 +29,8 @@ LIMIT $2 OFFSET $3;
 -- The open reports most likely to be the person, in two cheap steps before the full comparison.
 -- Votes: each shared blocking key counts its pass's weight times its rarity
 -- (ln(1 + reports / reports under the key)), so a rare given name outvotes a busy
--- province-quarter; the best $2 by votes go on, those sharing a name key first (for a named
+-- province-quarter, times the key's factor $14 (a birth band farther from the person's counts
+-- less: it breaks the ties of a one-character name's keys); the best $2 by votes go on, those sharing a name key first (for a named
 -- person a report sharing only place keys is all but never the one). First comparison: their
 -- name keys' votes (scaled by $3; the place keys' votes would count place and time twice), or
 -- for a report sharing no name key the model's weight of another name ($13, 0 for a nameless
@@ -41,9 +42,10 @@ LIMIT $2 OFFSET $3;
 WITH hits AS MATERIALIZED (
     SELECT key, report_id, weight FROM missing_report_keys WHERE key = ANY($1::text[])
 ), df AS (
-    SELECT key, ln(1 + greatest((SELECT reltuples FROM pg_class WHERE relname = 'missing_reports'),
-                                1)::float8 / count(*)) AS rarity
-    FROM hits GROUP BY key
+    SELECT c.key, f.factor * ln(1 + greatest((SELECT reltuples FROM pg_class WHERE relname = 'missing_reports'),
+                                             1)::float8 / c.n) AS rarity
+    FROM (SELECT key, count(*) AS n FROM hits GROUP BY key) AS c
+    JOIN unnest($1::text[], $14::float8[]) AS f (key, factor) USING (key)
 ), voted AS (
     SELECT h.report_id, sum(h.weight * df.rarity) AS votes,
            sum(h.weight * df.rarity) FILTER (WHERE h.key !~ '^[srq]:') AS name_votes

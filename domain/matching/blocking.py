@@ -123,3 +123,33 @@ def person_keys(person: MatchRecord) -> set[str]:
 
 def weight_of(key: str) -> int:
     return WEIGHTS[key.split(":", 1)[0]]
+
+
+BAND_STEP = 0.1
+"""How much less a key of a birth band (or ten-year half) one step from the person's counts."""
+
+NO_BAND_FACTOR = 0.9
+"""A key of the reports without a birth year counts as one a step away (no age evidence)."""
+
+_BAND_AT = {"o": 3, "g": 3, "q": 4, "s": 2}
+_HALF_AT = {"i": 3, "c": 4}
+
+
+def key_factors(person: MatchRecord, keys: list[str]) -> list[float]:
+    """Each key's factor in the votes: 1 for a key of the person's own birth band (or of no
+    band), less the farther its band; ties among the reports under a one-character name's keys,
+    a thousand per band at a million reports, are broken towards the likelier age."""
+    if person.birth_year is None:
+        return [1.0] * len(keys)
+    centre = _band(person.birth_year)
+    factors = []
+    for key in keys:
+        parts = key.split(":")
+        at, step = (_BAND_AT.get(parts[0]), 1) if parts[0] in _BAND_AT else (_HALF_AT.get(parts[0]), 2)
+        if at is None or len(parts) <= at:
+            factors.append(1.0)
+        elif parts[at] == NO_BAND:
+            factors.append(NO_BAND_FACTOR)
+        else:
+            factors.append(max(0.5, 1 - BAND_STEP * abs(int(parts[at]) - centre // step)))
+    return factors
