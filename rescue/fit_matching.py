@@ -1,5 +1,6 @@
 """``rescue fit-matching``: fit the family-search model's m and u on this deployment's own
 records (``domain/matching/fit.py``) and write the parameters the matcher reads.
+``rescue rekey-reports``: file the reports again under the current blocking keys.
 
 m comes from the confirmed pairs (``match_candidates`` a caseworker confirmed), counted on the
 comparison stored when the pair was proposed; u from random pairs of an open report and a case.
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from activities.family_search import case_match_record
 from db import matching_repo
+from db.missing_repo import rekey_reports
 from db.pool import create_pool
 from domain.matching.fit import comparison_counts, estimate, level_counts, save
 from domain.matching.model import PARAMETERS
@@ -50,4 +52,22 @@ def fit_matching_command(settings: Settings, out: Path | None = None) -> int:
     target = out or PARAMETERS
     counts = asyncio.run(fit_from_database(settings.database_url, target))
     print(f"已写入 {target}：确认的配对 {counts['confirmed pairs']} 对，随机配对 {counts['random pairs']} 对")
+    return 0
+
+
+def rekey_reports_command(settings: Settings) -> int:
+    """Exit status 0 when done; 2 when the database is not configured."""
+    if not settings.database_url:
+        print("RESCUE_DATABASE_URL is required", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        pool = await create_pool(settings.database_url, max_size=1)
+        try:
+            async with pool.acquire() as conn:
+                return await rekey_reports(conn)
+        finally:
+            await pool.close()
+
+    print(f"已重建 {asyncio.run(run())} 份寻人登记的检索键")
     return 0

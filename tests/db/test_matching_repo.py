@@ -12,9 +12,11 @@ import asyncpg
 
 from db.matching_repo import blocked_reports
 from db.migrate import apply_migrations
+from db.missing_repo import rekey_reports
 from domain.matching.blocking import person_keys, report_keys, weight_of
 from domain.matching.compare import MatchRecord
 from domain.matching.places import near_provinces
+from domain.matching.records import report_row_record
 from stack.postgres import database_url, drop_database, ensure_database
 from support import Stack
 
@@ -121,6 +123,13 @@ async def test_a_report_sharing_a_name_key_goes_before_strangers_sharing_only_th
             person = MatchRecord(key="p", name="孙炎曾", sex="male", birth_year=1960.0, birth_spread=5.0,
                                  seen_on=date(2019, 10, 2), seen_province="吉林", origin_province="吉林")
             assert [r.key for r in await blocked_reports(conn, person, limit=1)] == [str(right)]
+            # A report filed before the band-less keys existed is found again once re-keyed.
+            await conn.execute("DELETE FROM missing_report_keys WHERE key LIKE '%:x'")
+            assert str(right) not in {r.key for r in await blocked_reports(conn, person)}
+            assert await rekey_reports(conn, batch=2) == 4
+            assert [r.key for r in await blocked_reports(conn, person, limit=1)] == [str(right)]
+            assert await conn.fetchval("SELECT count(*) FROM missing_report_keys") == sum(
+                len(report_keys(report_row_record(r))) for r in await conn.fetch("SELECT * FROM missing_reports"))
         finally:
             await conn.close()
     finally:
