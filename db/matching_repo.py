@@ -38,7 +38,8 @@ there); chosen by measurement at a million reports (0.1 to 0.4 tried; within ±0
 _FIELD = {f.name: f.levels for f in FIELDS}
 _WEIGHT = {name: {level: lv.weight for level, lv in levels.items()} for name, levels in _FIELD.items()}
 FIRST_WEIGHTS = [_FIELD[name][level].weight for name, level in (
-    ("age", 4), ("age", 3), ("age", 2), ("age", 1), ("age", 0), ("sex", 1), ("sex", 0),
+    ("age", 8), ("age", 7), ("age", 6), ("age", 5), ("age", 4),
+    ("age", 3), ("age", 2), ("age", 1), ("age", 0), ("sex", 1), ("sex", 0),
     ("place", 2), ("place", 1), ("place", 0),
     ("time", 0), ("time", 6), ("time", 5), ("time", 4), ("time", 3), ("time", 2), ("time", 1), ("origin", 1), ("origin", 0))]
 """The model's weights of the fields the first comparison reads, in the order the SQL uses them."""

@@ -53,28 +53,33 @@ WITH hits AS MATERIALIZED (
     GROUP BY h.report_id ORDER BY count(*) FILTER (WHERE h.key !~ '^[srq]:') = 0, votes DESC LIMIT $2
 ), best AS (
     SELECT v.report_id, coalesce(v.name_votes * $3::float8, $13::float8)
+      -- the levels of compare.age_level: two recorded years (spread 0) have their own
       + CASE WHEN $6::float8 IS NULL OR y.year IS NULL THEN 0
-             WHEN $7::float8 = 0 AND y.year = $6 THEN ($5::float8[])[1]
-             WHEN abs(y.year - $6) - $7::float8 / 2 <= 1 THEN ($5::float8[])[2]
-             WHEN abs(y.year - $6) - $7::float8 / 2 <= 3 THEN ($5::float8[])[3]
-             WHEN abs(y.year - $6) - $7::float8 / 2 <= 6 THEN ($5::float8[])[4]
-             ELSE ($5::float8[])[5] END
+             WHEN $7::float8 = 0 THEN CASE WHEN y.year = $6 THEN ($5::float8[])[1]
+                                           WHEN abs(y.year - $6) <= 1 THEN ($5::float8[])[2]
+                                           WHEN abs(y.year - $6) <= 3 THEN ($5::float8[])[3]
+                                           WHEN abs(y.year - $6) <= 6 THEN ($5::float8[])[4]
+                                           ELSE ($5::float8[])[5] END
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 1 THEN ($5::float8[])[6]
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 3 THEN ($5::float8[])[7]
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 6 THEN ($5::float8[])[8]
+             ELSE ($5::float8[])[9] END
       + CASE WHEN $8::text IS NULL OR r.sex NOT IN ('male', 'female') THEN 0
-             WHEN r.sex = $8 THEN ($5::float8[])[6] ELSE ($5::float8[])[7] END
+             WHEN r.sex = $8 THEN ($5::float8[])[10] ELSE ($5::float8[])[11] END
       + CASE WHEN $10::text IS NULL OR r.seen_province IS NULL THEN 0
-             WHEN r.seen_province = $10 THEN ($5::float8[])[8]
-             WHEN r.seen_province = ANY($11::text[]) THEN ($5::float8[])[9] ELSE ($5::float8[])[10] END
+             WHEN r.seen_province = $10 THEN ($5::float8[])[12]
+             WHEN r.seen_province = ANY($11::text[]) THEN ($5::float8[])[13] ELSE ($5::float8[])[14] END
       -- the days of compare.TIME_LEVELS
       + CASE WHEN $9::date IS NULL OR r.last_seen_on IS NULL THEN 0
-             WHEN $9::date - r.last_seen_on < -30 THEN ($5::float8[])[11]
-             WHEN $9::date - r.last_seen_on <= 31 THEN ($5::float8[])[12]
-             WHEN $9::date - r.last_seen_on <= 92 THEN ($5::float8[])[13]
-             WHEN $9::date - r.last_seen_on <= 183 THEN ($5::float8[])[14]
-             WHEN $9::date - r.last_seen_on <= 365 THEN ($5::float8[])[15]
-             WHEN $9::date - r.last_seen_on <= 1096 THEN ($5::float8[])[16]
-             ELSE ($5::float8[])[17] END
+             WHEN $9::date - r.last_seen_on < -30 THEN ($5::float8[])[15]
+             WHEN $9::date - r.last_seen_on <= 31 THEN ($5::float8[])[16]
+             WHEN $9::date - r.last_seen_on <= 92 THEN ($5::float8[])[17]
+             WHEN $9::date - r.last_seen_on <= 183 THEN ($5::float8[])[18]
+             WHEN $9::date - r.last_seen_on <= 365 THEN ($5::float8[])[19]
+             WHEN $9::date - r.last_seen_on <= 1096 THEN ($5::float8[])[20]
+             ELSE ($5::float8[])[21] END
       + CASE WHEN $12::text IS NULL OR r.origin_province IS NULL THEN 0
-             WHEN r.origin_province = $12 THEN ($5::float8[])[18] ELSE ($5::float8[])[19] END AS score
+             WHEN r.origin_province = $12 THEN ($5::float8[])[22] ELSE ($5::float8[])[23] END AS score
     FROM voted v JOIN missing_reports r USING (report_id)
     CROSS JOIN LATERAL (SELECT coalesce(extract(year FROM r.birth_date)::float8, r.birth_year)) AS y (year)
     WHERE r.status = 'open'

@@ -117,15 +117,22 @@ def sex_level(a: MatchRecord, b: MatchRecord) -> int | None:
 
 def age_level(a: MatchRecord, b: MatchRecord) -> int | None:
     """Birth years (an age estimated years later already turned into one) within the sides'
-    uncertainty: 4 the same year, both recorded (not estimated), 3 close, 2 near, 1 possible,
-    0 not the same person's."""
+    uncertainty: 3 close, 2 near, 1 possible, 0 not the same person's. Two recorded years (no
+    estimate) have levels of their own, 8 to 4 (the same, ±1, ±3, ±6, farther): a family's year
+    against a registered one is rarely off, so the same gap says another thing than against an
+    estimate."""
     if a.birth_year is None or b.birth_year is None:
         return None
     spread = a.birth_spread + b.birth_spread
-    if spread == 0 and a.birth_year == b.birth_year:
-        return 4
     gap = abs(a.birth_year - b.birth_year) - spread / 2
-    return 3 if gap <= 1 else 2 if gap <= 3 else 1 if gap <= 6 else 0
+    level = 3 if gap <= 1 else 2 if gap <= 3 else 1 if gap <= 6 else 0
+    if spread == 0:
+        return RECORDED + (level + (gap == 0))
+    return level
+
+
+RECORDED = 4
+"""The first of the age levels of two recorded birth years (see :func:`age_level`)."""
 
 
 def height_level(a: MatchRecord, b: MatchRecord) -> int | None:

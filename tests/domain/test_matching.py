@@ -71,7 +71,8 @@ def test_place_and_time_are_weighed_apart() -> None:
 def test_the_same_recorded_birth_year_says_more_than_an_estimate() -> None:
     exact = found("张建国", birth_year=1968.0, birth_spread=0.0)
     estimated = found("张建国", birth_year=1968.0)
-    assert (age_level(REPORT, exact), age_level(REPORT, estimated)) == (4, 3)
+    assert (age_level(REPORT, exact), age_level(REPORT, estimated)) == (8, 3)
+    assert age_level(REPORT, dataclasses.replace(exact, birth_year=1966.0)) == 6  # recorded, 2 years off
     assert score(REPORT, exact).weight > score(REPORT, estimated).weight
 
 
