@@ -32,8 +32,10 @@ from benchmarks.matching_synth import Person, found_record, person, report_of
 from db.matching_repo import blocked_reports
 from db.migrate import apply_migrations
 from domain.matching.blocking import report_keys, weight_of
-from domain.matching.model import VERIFY_PROBABILITY, prior_for
+from domain.matching.compare import MatchRecord
+from domain.matching.model import VERIFY_PROBABILITY, MatchScore, prior_for, score
 from domain.matching.rank import rank_reports
+from domain.matching.records import report_row_record
 from stack.postgres import EmbeddedPostgres, drop_database, ensure_database
 
 DB_NAME = "bench_matching"
@@ -93,8 +95,9 @@ async def seed(conn: asyncpg.Connection, people: list[Person], rng: random.Rando
 
 
 async def measure(conn: asyncpg.Connection, people: list[Person], *, queries: int,
-                  rng: random.Random) -> dict[str, float]:
-    """Match people in care one at a time, as a caseworker opening their cases would."""
+                  rng: random.Random, misses: list[str] | None = None) -> dict[str, float]:
+    """Match people in care one at a time, as a caseworker opening their cases would (the
+    reported ones missed from the best ten are described in ``misses`` when given)."""
     reported = rng.sample(people, int(queries * 0.7))
     strangers = [person(rng, len(people) + 10 + i) for i in range(queries - len(reported))]
     hits1 = hits10 = blocked = flagged = flagged_right = 0
@@ -113,6 +116,9 @@ async def measure(conn: asyncpg.Connection, people: list[Person], *, queries: in
             blocked += truth in {c.key for c in candidates}
             hits1 += keys[:1] == [truth]
             hits10 += truth in keys
+            if misses is not None and truth not in keys:
+                misses.append(await _miss(conn, rec, truth, best, blocked=truth in {c.key for c in candidates},
+                                          prior=prior_for(len(people))))
         if best and best[0][1].probability >= VERIFY_PROBABILITY:
             flagged += 1
             flagged_right += truth is not None and keys[0] == truth
@@ -127,8 +133,26 @@ async def measure(conn: asyncpg.Connection, people: list[Person], *, queries: in
             "p99 ms in PostgreSQL": database[int(len(database) * 0.99) - 1]}
 
 
+async def _miss(conn: asyncpg.Connection, person_rec: MatchRecord, truth: str,
+                best: list[tuple[MatchRecord, MatchScore]], *, blocked: bool, prior: float) -> str:
+    """One missed query as text: the person, the right report and its levels, the best ten."""
+    row = await conn.fetchrow("SELECT * FROM missing_reports WHERE report_id = $1", uuid.UUID(truth))
+    right = report_row_record(row)
+
+    def line(r: MatchRecord, result: MatchScore) -> str:
+        levels = " ".join(f"{f.field}={f.level}({f.weight:+.1f})" for f in result.fields if f.level is not None)
+        return (f"  {r.name}/{','.join(r.aliases)} {r.sex} {r.birth_year} {r.seen_province} {r.seen_on} "
+                f"{r.origin_province} w={result.weight:.1f} | {levels}")
+
+    out = [f"MISS blocked={blocked} person: {person_rec.name} {person_rec.sex} {person_rec.birth_year}"
+           f"±{person_rec.birth_spread} {person_rec.seen_province} {person_rec.seen_on} {person_rec.origin_province}"
+           f" h={person_rec.height_cm} marks={person_rec.marks}", "right:" + line(right, score(right, person_rec, prior))]
+    out += [line(r, result) for r, result in best]
+    return "\n".join(out)
+
+
 async def run(*, reports: int, queries: int, seed_value: int, url: str,
-              reseed: bool = False) -> dict[str, float]:
+              reseed: bool = False, misses: Path | None = None, query_seed: int | None = None) -> dict[str, float]:
     rng = random.Random(seed_value)
     people = [person(rng, i) for i in range(reports)]
     await apply_migrations(url)
@@ -138,7 +162,11 @@ async def run(*, reports: int, queries: int, seed_value: int, url: str,
         if await conn.fetchval("SELECT count(*) FROM missing_reports") != reports or reseed:
             await conn.execute("TRUNCATE missing_report_keys, match_candidates, missing_reports")
             seconds = await seed(conn, people, random.Random(seed_value + 1))
-        figures = await measure(conn, people, queries=queries, rng=random.Random(seed_value + 2))
+        missed: list[str] | None = [] if misses else None
+        figures = await measure(conn, people, queries=queries, misses=missed,
+                                rng=random.Random(seed_value + 2 if query_seed is None else query_seed))
+        if misses and missed is not None:
+            await asyncio.to_thread(misses.write_text, "\n\n".join(missed) + "\n", encoding="utf-8")
     finally:
         await conn.close()
     return {"reports": reports, "queries": queries, "seed s": seconds, **figures}
@@ -172,10 +200,17 @@ async def main(argv: list[str] | None = None) -> dict[str, float]:
                         "same --reports and --seed reuses the seeded reports")
     parser.add_argument("--shared-buffers", default="1GB", help="the embedded server's shared_buffers "
                         "(PostgreSQL's default of 128MB holds a tenth of a million reports' indexes)")
+    parser.add_argument("--query-seed", type=int, help="the queries' seed (default --seed + 2): other "
+                        "people and other noise against the same seeded reports")
+    parser.add_argument("--reseed", action="store_true", help="seed again even if the kept database "
+                        "holds as many reports (after a change of the blocking keys)")
+    parser.add_argument("--misses", type=Path, help="write the reported people missed from the best ten "
+                        "here: the person, the right report, the best ten, each field's level and weight")
     args = parser.parse_args(argv)
     if args.database_url:
         figures = await run(reports=args.reports, queries=args.queries, seed_value=args.seed,
-                            url=args.database_url)
+                            url=args.database_url, misses=args.misses, reseed=args.reseed,
+                            query_seed=args.query_seed)
     else:
         data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-matching-")) / "pg"
         pg = EmbeddedPostgres(data)
@@ -184,7 +219,8 @@ async def main(argv: list[str] | None = None) -> dict[str, float]:
             if not args.data_dir:
                 await drop_database(admin, DB_NAME)
             url = await ensure_database(admin, DB_NAME)
-            figures = await run(reports=args.reports, queries=args.queries, seed_value=args.seed, url=url)
+            figures = await run(reports=args.reports, queries=args.queries, seed_value=args.seed, url=url,
+                                misses=args.misses, reseed=args.reseed, query_seed=args.query_seed)
         finally:
             pg.stop()
     for name, value in figures.items():

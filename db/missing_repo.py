@@ -10,7 +10,7 @@ import asyncpg
 
 from db.queries import sql
 from domain.matching.blocking import report_keys, weight_of
-from domain.matching.records import report_record
+from domain.matching.records import report_record, report_row_record
 from domain.missing import MissingReport, MissingReportInput
 
 
@@ -50,3 +50,23 @@ async def list_reports(conn: asyncpg.Connection, *, path: str, limit: int = 100,
                        offset: int = 0) -> list[MissingReport]:
     rows = await conn.fetch(sql("missing_reports_in_subtree"), path, limit, offset)
     return [report_from_row(r) for r in rows]
+
+
+async def rekey_reports(conn: asyncpg.Connection, *, batch: int = 5000) -> int:
+    """File every report again under the keys ``report_keys`` gives now (after a change of the
+    blocking keys, such as the band-less keys of a report without a birth year), a batch per
+    transaction; the number of reports re-keyed."""
+    done = 0
+    after = uuid.UUID(int=0)
+    while True:
+        rows = await conn.fetch("SELECT * FROM missing_reports WHERE report_id > $1 ORDER BY report_id LIMIT $2",
+                                after, batch)
+        if not rows:
+            return done
+        async with conn.transaction():
+            ids = [r["report_id"] for r in rows]
+            await conn.execute("DELETE FROM missing_report_keys WHERE report_id = ANY($1::uuid[])", ids)
+            await conn.copy_records_to_table("missing_report_keys", columns=("key", "report_id", "weight"), records=[
+                (k, r["report_id"], weight_of(k)) for r in rows for k in sorted(report_keys(report_row_record(r)))])
+        done += len(rows)
+        after = ids[-1]

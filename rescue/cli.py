@@ -1,5 +1,5 @@
 """The ``rescue`` command: ``up`` (the whole system), ``demo``, ``worker``, ``api``, ``migrate``,
-``backup`` and ``restore``."""
+``fit-matching``, ``rekey-reports``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply migrations and load the demo network")
     set_password = sub.add_parser("set-password", help="set a user's password (policy applies)")
     set_password.add_argument("username")
+    fit = sub.add_parser("fit-matching", help="fit family search's m and u on the confirmed pairs")
+    fit.add_argument("--out", help="where to write (default domain/matching/parameters.json)")
+    sub.add_parser("rekey-reports", help="file every missing-person report again under the current blocking keys")
     backup = sub.add_parser("backup", help="back up PostgreSQL, the Temporal data and the keys")
     backup.add_argument("target", nargs="?",
                         help="new directory (default <data dir>/backups/<time>)")
@@ -54,6 +57,16 @@ def main(argv: list[str] | None = None) -> None:
         from rescue.set_password import set_password_command
 
         status = set_password_command(settings, args.username)
+    elif args.command == "fit-matching":
+        from pathlib import Path
+
+        from rescue.fit_matching import fit_matching_command
+
+        status = fit_matching_command(settings, Path(args.out) if args.out else None)
+    elif args.command == "rekey-reports":
+        from rescue.fit_matching import rekey_reports_command
+
+        status = rekey_reports_command(settings)
     elif args.command in ("backup", "restore"):
         status = _backup_or_restore(settings, args)
     elif args.command == "api":

@@ -29,39 +29,57 @@ LIMIT $2 OFFSET $3;
 -- The open reports most likely to be the person, in two cheap steps before the full comparison.
 -- Votes: each shared blocking key counts its pass's weight times its rarity
 -- (ln(1 + reports / reports under the key)), so a rare given name outvotes a busy
--- province-quarter; the best $2 by votes go on. First comparison: their name keys' votes
--- (scaled by $3; the place keys' votes would count place and time twice) plus the model's
+-- province-quarter, times the key's factor $14 (a birth band farther from the person's counts
+-- less: it breaks the ties of a one-character name's keys); the best $2 by votes go on, those sharing a name key first (for a named
+-- person a report sharing only place keys is all but never the one). First comparison: their
+-- name keys' votes (scaled by $3; the place keys' votes would count place and time twice), or
+-- for a report sharing no name key the model's weight of another name ($13, 0 for a nameless
+-- person), plus the model's
 -- weights ($5, see db/matching_repo.py) of the fields an index holds beside the report id
--- (birth year against $6 ± $7 / 2, sex $8, found on $9 in $10 or within 800 km $11, origin
+-- (birth year against $6 ± $7 / 2, sex $8, found in $10 or within 800 km $11, found on $9, origin
 -- $12), read by an index-only scan; the best $4 are returned whole, best first, with that score
 -- (db/matching_repo.py adds height and marks, read from the whole rows, before the full comparison).
 WITH hits AS MATERIALIZED (
     SELECT key, report_id, weight FROM missing_report_keys WHERE key = ANY($1::text[])
 ), df AS (
-    SELECT key, ln(1 + greatest((SELECT reltuples FROM pg_class WHERE relname = 'missing_reports'),
-                                1)::float8 / count(*)) AS rarity
-    FROM hits GROUP BY key
+    SELECT c.key, f.factor * ln(1 + greatest((SELECT reltuples FROM pg_class WHERE relname = 'missing_reports'),
+                                             1)::float8 / c.n) AS rarity
+    FROM (SELECT key, count(*) AS n FROM hits GROUP BY key) AS c
+    JOIN unnest($1::text[], $14::float8[]) AS f (key, factor) USING (key)
 ), voted AS (
     SELECT h.report_id, sum(h.weight * df.rarity) AS votes,
            sum(h.weight * df.rarity) FILTER (WHERE h.key !~ '^[srq]:') AS name_votes
     FROM hits h JOIN df USING (key)
-    GROUP BY h.report_id ORDER BY votes DESC LIMIT $2
+    GROUP BY h.report_id ORDER BY count(*) FILTER (WHERE h.key !~ '^[srq]:') = 0, votes DESC LIMIT $2
 ), best AS (
-    SELECT v.report_id, coalesce(v.name_votes, 0) * $3::float8
+    SELECT v.report_id, coalesce(v.name_votes * $3::float8, $13::float8)
+      -- the levels of compare.age_level: two recorded years (spread 0) have their own
       + CASE WHEN $6::float8 IS NULL OR y.year IS NULL THEN 0
-             WHEN abs(y.year - $6) - $7::float8 / 2 <= 1 THEN ($5::float8[])[1]
-             WHEN abs(y.year - $6) - $7::float8 / 2 <= 3 THEN ($5::float8[])[2]
-             WHEN abs(y.year - $6) - $7::float8 / 2 <= 6 THEN ($5::float8[])[3]
-             ELSE ($5::float8[])[4] END
+             WHEN $7::float8 = 0 THEN CASE WHEN y.year = $6 THEN ($5::float8[])[1]
+                                           WHEN abs(y.year - $6) <= 1 THEN ($5::float8[])[2]
+                                           WHEN abs(y.year - $6) <= 3 THEN ($5::float8[])[3]
+                                           WHEN abs(y.year - $6) <= 6 THEN ($5::float8[])[4]
+                                           ELSE ($5::float8[])[5] END
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 1 THEN ($5::float8[])[6]
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 3 THEN ($5::float8[])[7]
+             WHEN abs(y.year - $6) - $7::float8 / 2 <= 6 THEN ($5::float8[])[8]
+             ELSE ($5::float8[])[9] END
       + CASE WHEN $8::text IS NULL OR r.sex NOT IN ('male', 'female') THEN 0
-             WHEN r.sex = $8 THEN ($5::float8[])[5] ELSE ($5::float8[])[6] END
-      + CASE WHEN $9::date IS NULL THEN 0
-             WHEN $9::date - r.last_seen_on < -30 THEN ($5::float8[])[7]
-             WHEN $10::text IS NULL OR r.seen_province IS NULL THEN 0
-             WHEN r.seen_province = $10 THEN CASE WHEN $9::date - r.last_seen_on <= 183 THEN ($5::float8[])[8] ELSE ($5::float8[])[9] END
-             WHEN r.seen_province = ANY($11::text[]) THEN ($5::float8[])[10] ELSE ($5::float8[])[11] END
+             WHEN r.sex = $8 THEN ($5::float8[])[10] ELSE ($5::float8[])[11] END
+      + CASE WHEN $10::text IS NULL OR r.seen_province IS NULL THEN 0
+             WHEN r.seen_province = $10 THEN ($5::float8[])[12]
+             WHEN r.seen_province = ANY($11::text[]) THEN ($5::float8[])[13] ELSE ($5::float8[])[14] END
+      -- the days of compare.TIME_LEVELS
+      + CASE WHEN $9::date IS NULL OR r.last_seen_on IS NULL THEN 0
+             WHEN $9::date - r.last_seen_on < -30 THEN ($5::float8[])[15]
+             WHEN $9::date - r.last_seen_on <= 31 THEN ($5::float8[])[16]
+             WHEN $9::date - r.last_seen_on <= 92 THEN ($5::float8[])[17]
+             WHEN $9::date - r.last_seen_on <= 183 THEN ($5::float8[])[18]
+             WHEN $9::date - r.last_seen_on <= 365 THEN ($5::float8[])[19]
+             WHEN $9::date - r.last_seen_on <= 1096 THEN ($5::float8[])[20]
+             ELSE ($5::float8[])[21] END
       + CASE WHEN $12::text IS NULL OR r.origin_province IS NULL THEN 0
-             WHEN r.origin_province = $12 THEN ($5::float8[])[12] ELSE ($5::float8[])[13] END AS score
+             WHEN r.origin_province = $12 THEN ($5::float8[])[22] ELSE ($5::float8[])[23] END AS score
     FROM voted v JOIN missing_reports r USING (report_id)
     CROSS JOIN LATERAL (SELECT coalesce(extract(year FROM r.birth_date)::float8, r.birth_year)) AS y (year)
     WHERE r.status = 'open'

@@ -46,7 +46,9 @@ class MatchRecord:
 
 
 # Name levels, strongest first (the number is the level's rank).
-NAME_EXACT, NAME_SOUND, NAME_NEAR, NAME_SIMILAR, NAME_SURNAME, NAME_NONE = 5, 4, 3, 2, 1, 0
+NAME_EXACT, NAME_SOUND, NAME_NEAR, NAME_SIMILAR, NAME_CALLED, NAME_SURNAME, NAME_NONE = 6, 5, 4, 3, 2, 1, 0
+"""NAME_CALLED: one character of the given name (小娜 or 阿娜 for 张艳娜, a one-character given
+name alone): shared by far more strangers than one character off in three (NAME_SIMILAR)."""
 
 
 @lru_cache(maxsize=500_000)
@@ -90,10 +92,10 @@ def _form_level(a: NameForm, b: NameForm) -> int:
         surname_a, surname_b = a.surname or a.given, b.surname or b.given
         return NAME_SURNAME if surname_a and surname_a == surname_b else NAME_NONE
     if a.given == b.given or a.given_fuzzy() == b.given_fuzzy():
-        return NAME_NEAR if len(a.given) >= 2 else NAME_SIMILAR
+        return NAME_NEAR if len(a.given) >= 2 else NAME_CALLED
     short, full = (a, b) if len(a.given) < len(b.given) else (b, a)
     if len(short.given) == 1 and short.given_fuzzy() == full.given_fuzzy_syllables()[-1]:
-        return NAME_SIMILAR  # 小娜 for 张艳娜: called by the last character of the given name
+        return NAME_CALLED  # 小娜 for 张艳娜: called by the last character of the given name
     if _position_level(a.given, b.given) >= NAME_NEAR and len(a.given) >= 2:
         return NAME_SIMILAR
     return NAME_NONE
@@ -115,11 +117,22 @@ def sex_level(a: MatchRecord, b: MatchRecord) -> int | None:
 
 def age_level(a: MatchRecord, b: MatchRecord) -> int | None:
     """Birth years (an age estimated years later already turned into one) within the sides'
-    uncertainty: 3 close, 2 near, 1 possible, 0 not the same person's."""
+    uncertainty: 3 close, 2 near, 1 possible, 0 not the same person's. Two recorded years (no
+    estimate) have levels of their own, 8 to 4 (the same, ±1, ±3, ±6, farther): a family's year
+    against a registered one is rarely off, so the same gap says another thing than against an
+    estimate."""
     if a.birth_year is None or b.birth_year is None:
         return None
-    gap = abs(a.birth_year - b.birth_year) - (a.birth_spread + b.birth_spread) / 2
-    return 3 if gap <= 1 else 2 if gap <= 3 else 1 if gap <= 6 else 0
+    spread = a.birth_spread + b.birth_spread
+    gap = abs(a.birth_year - b.birth_year) - spread / 2
+    level = 3 if gap <= 1 else 2 if gap <= 3 else 1 if gap <= 6 else 0
+    if spread == 0:
+        return RECORDED + (level + (gap == 0))
+    return level
+
+
+RECORDED = 4
+"""The first of the age levels of two recorded birth years (see :func:`age_level`)."""
 
 
 def height_level(a: MatchRecord, b: MatchRecord) -> int | None:
@@ -129,20 +142,30 @@ def height_level(a: MatchRecord, b: MatchRecord) -> int | None:
     return 2 if gap <= 3 else 1 if gap <= 8 else 0
 
 
-def place_time_level(report: MatchRecord, person: MatchRecord) -> int | None:
-    """Where and when the person was found against where and when last seen: 4 same province
-    within half a year, 3 same province later, 2 within 800 km, 1 farther, 0 found before the
-    person went missing (more than a month)."""
+def place_level(report: MatchRecord, person: MatchRecord) -> int | None:
+    """Where the person was found against where last seen: 2 the same province, 1 another
+    within 800 km, 0 farther."""
+    if not report.seen_province or not person.seen_province:
+        return None
+    if report.seen_province == person.seen_province:
+        return 2
+    return 1 if distance_km(report.seen_province, person.seen_province) <= 800 else 0
+
+
+TIME_LEVELS = ((31, 6), (92, 5), (183, 4), (365, 3), (1096, 2))
+"""Days from last seen to found, at most, and the level: a month, three months, half a year,
+a year, three years; later is 1."""
+
+
+def time_level(report: MatchRecord, person: MatchRecord) -> int | None:
+    """When the person was found against when last seen: 6 within a month … 1 more than three
+    years later, 0 found before being lost (more than a month before: dates are approximate)."""
     if report.seen_on is None or person.seen_on is None:
         return None
     days = (person.seen_on - report.seen_on).days
     if days < -30:
         return 0
-    if not report.seen_province or not person.seen_province:
-        return None
-    if report.seen_province == person.seen_province:
-        return 4 if days <= 183 else 3
-    return 2 if distance_km(report.seen_province, person.seen_province) <= 800 else 1
+    return next((level for most, level in TIME_LEVELS if days <= most), 1)
 
 
 def origin_level(a: MatchRecord, b: MatchRecord) -> int | None:

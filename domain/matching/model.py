@@ -7,9 +7,11 @@ readable: each field says in Chinese how the two sides compare and how much that
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -61,52 +63,92 @@ class Field:
     levels: dict[int, Level]
 
 
-FIELDS: tuple[Field, ...] = (
-    Field("name", "姓名", compare.name_level, {
-        5: Level("姓名完全相同", 0.50, 0.00005),
-        4: Level("姓名读音相同（同音字）", 0.15, 0.0001),
-        3: Level("名字相同或近音、形近（缺姓、小名或方言音）", 0.17, 0.0008),
-        2: Level("姓名相似（一字之差或单字名）", 0.08, 0.004),
-        1: Level("仅姓氏相同", 0.05, 0.05),
-        0: Level("姓名不同", 0.05, 0.94),
+HAND_SET: tuple[tuple[str, str, Callable[[MatchRecord, MatchRecord], int | None],
+                      dict[int, tuple[str, float, float]]], ...] = (
+    ("name", "姓名", compare.name_level, {
+        6: ("姓名完全相同", 0.50, 0.00005),
+        5: ("姓名读音相同（同音字）", 0.15, 0.0001),
+        4: ("名字相同或近音、形近（缺姓、小名或方言音）", 0.17, 0.0008),
+        3: ("姓名相似（一字之差）", 0.04, 0.001),
+        2: ("只叫名字中的一个字（如小娜、阿娜，或单字名）", 0.06, 0.01),
+        1: ("仅姓氏相同", 0.05, 0.05),
+        0: ("姓名不同", 0.03, 0.94),
     }),
-    Field("sex", "性别", compare.sex_level, {
-        1: Level("性别相同", 0.98, 0.5),
-        0: Level("性别不同", 0.02, 0.5),
+    ("sex", "性别", compare.sex_level, {
+        1: ("性别相同", 0.98, 0.5),
+        0: ("性别不同", 0.02, 0.5),
     }),
-    Field("age", "年龄", compare.age_level, {
-        3: Level("出生年份相符（相差1年内）", 0.60, 0.04),
-        2: Level("出生年份接近（相差3年内）", 0.25, 0.08),
-        1: Level("出生年份相差较大（6年内）", 0.11, 0.12),
-        0: Level("年龄明显不符", 0.04, 0.76),
+    ("age", "年龄", compare.age_level, {
+        8: ("出生年份相同（双方均为登记年份）", 0.85, 0.02),
+        7: ("登记的出生年份相差1年", 0.10, 0.03),
+        6: ("登记的出生年份相差3年内", 0.02, 0.07),
+        5: ("登记的出生年份相差6年内", 0.01, 0.10),
+        4: ("登记的出生年份明显不符", 0.02, 0.78),
+        3: ("出生年份与估计年龄相符（相差1年内）", 0.60, 0.09),
+        2: ("出生年份与估计年龄接近（相差3年内）", 0.20, 0.08),
+        1: ("出生年份与估计年龄相差较大（6年内）", 0.14, 0.10),
+        0: ("年龄明显不符", 0.06, 0.73),
     }),
-    Field("height", "身高", compare.height_level, {
-        2: Level("身高相符（相差3厘米内）", 0.60, 0.15),
-        1: Level("身高接近（相差8厘米内）", 0.30, 0.30),
-        0: Level("身高不符", 0.10, 0.55),
+    ("height", "身高", compare.height_level, {
+        2: ("身高相符（相差3厘米内）", 0.60, 0.15),
+        1: ("身高接近（相差8厘米内）", 0.30, 0.30),
+        0: ("身高不符", 0.10, 0.55),
     }),
-    Field("place_time", "走失与发现的时间地点", compare.place_time_level, {
-        4: Level("半年内在同一省份被发现", 0.55, 0.01),
-        3: Level("在同一省份被发现（时间较久）", 0.15, 0.03),
-        2: Level("在800公里内的外省被发现", 0.15, 0.15),
-        1: Level("在较远的外省被发现", 0.12, 0.51),
-        0: Level("发现时间早于走失时间", 0.03, 0.30),
+    ("place", "走失与发现的地点", compare.place_level, {
+        2: ("在走失的省份被发现", 0.60, 0.05),
+        1: ("在800公里内的外省被发现", 0.25, 0.25),
+        0: ("在较远的外省被发现", 0.15, 0.70),
     }),
-    Field("origin", "籍贯与口音", compare.origin_level, {
-        1: Level("籍贯或口音所在省份相同", 0.75, 0.05),
-        0: Level("籍贯或口音所在省份不同", 0.25, 0.95),
+    ("time", "走失与发现的时间", compare.time_level, {
+        6: ("走失后一个月内被发现", 0.20, 0.01),
+        5: ("走失后三个月内被发现", 0.25, 0.02),
+        4: ("走失后半年内被发现", 0.25, 0.025),
+        3: ("走失后一年内被发现", 0.20, 0.05),
+        2: ("走失后三年内被发现", 0.08, 0.20),
+        1: ("走失三年以上才被发现", 0.01, 0.25),
+        0: ("发现时间早于走失时间", 0.01, 0.45),
     }),
-    Field("marks", "体貌特征", compare.marks_level, {
-        2: Level("体貌特征高度相似", 0.50, 0.01),
-        1: Level("体貌特征部分相似", 0.30, 0.10),
-        0: Level("体貌特征不同", 0.20, 0.89),
+    ("origin", "籍贯与口音", compare.origin_level, {
+        1: ("籍贯或口音所在省份相同", 0.75, 0.05),
+        0: ("籍贯或口音所在省份不同", 0.25, 0.95),
     }),
-    Field("conditions", "健康状况", compare.conditions_level, {
-        1: Level("健康状况相同（如均有认知症）", 0.80, 0.15),
-        0: Level("健康状况不同", 0.20, 0.85),
+    ("marks", "体貌特征", compare.marks_level, {
+        2: ("体貌特征高度相似", 0.50, 0.01),
+        1: ("体貌特征部分相似", 0.30, 0.10),
+        0: ("体貌特征不同", 0.20, 0.89),
+    }),
+    ("conditions", "健康状况", compare.conditions_level, {
+        1: ("健康状况相同（如均有认知症）", 0.80, 0.15),
+        0: ("健康状况不同", 0.20, 0.85),
     }),
 )
+"""Each field: its name, its Chinese name, how to compare, and its levels (Chinese reading,
+hand-set m and u: the starting point, and the prior of a fit, see ``domain/matching/fit.py``)."""
 
+PARAMETERS = Path(__file__).with_name("parameters.json")
+"""The fitted m and u (``python -m benchmarks.matching_fit``, or a fit on a deployment's
+confirmed pairs); a level the file does not hold keeps its hand-set values."""
+
+
+def fitted(path: Path = PARAMETERS) -> dict[str, dict[int, tuple[float, float]]]:
+    """The fitted m and u by field and level ({} when there is no file)."""
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: {int(level): (m, u) for level, (m, u) in levels.items()}
+            for name, levels in data["fields"].items()}
+
+
+def build_fields(parameters: dict[str, dict[int, tuple[float, float]]]) -> tuple[Field, ...]:
+    """The model's fields with these m and u (the hand-set ones where a level has none)."""
+    return tuple(
+        Field(name, label, compare_field, {
+            level: Level(reading, *parameters.get(name, {}).get(level, (m, u)))
+            for level, (reading, m, u) in levels.items()})
+        for name, label, compare_field, levels in HAND_SET)
+
+
+FIELDS: tuple[Field, ...] = build_fields(fitted())
 
 _FAST = tuple((f.compare, {level: lv.weight for level, lv in f.levels.items()}) for f in FIELDS)
 """Each field's comparison and its levels' weights, as :func:`weigh` reads them (no lookups)."""

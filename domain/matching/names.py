@@ -145,6 +145,9 @@ def _name_forms(name: str | None, aliases: tuple[str, ...]) -> tuple[NameForm, .
             rest = raw[1:]
             if raw[0] in "老阿" and len(rest) == 1 and rest in SURNAMES:
                 forms.append(NameForm(rest, "", partial=True))
+                if raw[0] == "阿":
+                    # 阿盛: called by the surname, or by a given name 盛 (朱盛) as often.
+                    forms.append(NameForm("", rest, partial=True))
             elif len(rest) <= 2:
                 forms.append(NameForm("", rest, partial=True))
         form = split_name(raw)

@@ -6,11 +6,14 @@ registered before the person arrives is found when the case starts its identity 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 
+from domain.matching.model import FIELDS, fitted
+from rescue.fit_matching import fit_from_database
 from support import (
     Stack,
     complete,
@@ -41,7 +44,7 @@ async def admit_unknown_woman(api: httpx.AsyncClient, caseworker: dict[str, str]
 
 
 async def test_a_family_report_opens_a_verification_and_a_rejected_pair_stays_rejected(
-        stack: Stack, api: httpx.AsyncClient) -> None:
+        stack: Stack, api: httpx.AsyncClient, tmp_path: Path) -> None:
     caseworker, hotline = await login(api, "caseworker"), await login(api, "hotline")
     case_id = await admit_unknown_woman(api, caseworker, "上官桂英")
     first = (await api.post("/api/v1/missing/reports", json=family_report("上官桂英"), headers=hotline)).json()
@@ -91,6 +94,13 @@ async def test_a_family_report_opens_a_verification_and_a_rejected_pair_stays_re
     finally:
         await conn.close()
     assert statuses[first["report_id"]] == "rejected" and statuses[second["report_id"]] == "confirmed"
+    # The confirmed pair is what `rescue fit-matching` learns m from (the comparison stored
+    # when it was proposed); u from random pairs of reports and cases.
+    out = tmp_path / "parameters.json"
+    counts = await fit_from_database(stack.database_url, out, random_pairs=5000)
+    assert counts["confirmed pairs"] >= 1 and counts["random pairs"] >= 1
+    fit = fitted(out)
+    assert set(fit) == {f.name for f in FIELDS} and fit["name"][6][0] > fit["name"][6][1]
 
 
 async def test_a_report_registered_before_the_person_arrives_is_found_at_the_search(
