@@ -160,7 +160,7 @@ async def run(*, reports: int, queries: int, seed_value: int, url: str,
     try:
         seconds = 0.0
         if await conn.fetchval("SELECT count(*) FROM missing_reports") != reports or reseed:
-            await conn.execute("TRUNCATE missing_report_keys, match_candidates, missing_reports")
+            await conn.execute("TRUNCATE missing_report_keys, match_candidates, import_job_rows, missing_reports")
             seconds = await seed(conn, people, random.Random(seed_value + 1))
         missed: list[str] | None = [] if misses else None
         figures = await measure(conn, people, queries=queries, misses=missed,
