@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.cases import service
+from api.cases import history, service
+from api.cases.history import HistoryEvent
 from api.cases.service import (
     CaseFilter,
     CaseList,
     CaseView,
     CreateCaseRequest,
     CreateCaseResponse,
-    HistoryEvent,
     TimelinePage,
 )
 from api.deps import Ctx, CurrentUser, client_address
@@ -54,7 +54,7 @@ async def get_timeline(ctx: Ctx, user: CurrentUser, case_id: str, request: Reque
 @router.get("/{case_id}/history", response_model=list[HistoryEvent])
 async def get_history(ctx: Ctx, user: CurrentUser, case_id: str, request: Request) -> list[HistoryEvent]:
     """The workflow's events in readable form, for operators: what ran, waited, failed."""
-    return await service.read_history(ctx, user, case_id, client_address(request))
+    return await history.read_history(ctx, user, case_id, client_address(request))
 
 
 @router.get("", response_model=CaseList)

@@ -13,7 +13,6 @@ from temporalio.service import RPCError
 
 from api.audit.trail import audit, deny_unless
 from api.auth.access import (
-    READS_HISTORY,
     REPORTS_CASES,
     Sensitive,
     masked_flag,
@@ -28,7 +27,6 @@ from api.cases.lists import list_cases as _list_cases
 from api.cases.starter import START_TIMEOUT_SECONDS, queue_case_start, start_case_workflow
 from api.context import AppContext
 from api.errors import ApiError
-from api.operator.history import readable_history
 from db.cases_repo import get_case, list_events_newest, register_report
 from db.network_repo import NodeNotFound, get_node, nearest_station
 from db.tasks_repo import TaskRecord, list_open_tasks_of_case
@@ -366,32 +364,6 @@ async def read_timeline(ctx: AppContext, user: UserRecord, case_id: str, cursor:
         page = await list_events_newest(conn, case_id=report.case_id, before=before, limit=limit)
     return TimelinePage(events=masked_timeline(user, page.events),
                         next_cursor=encode_event_cursor(page.next_cursor))
-
-
-class HistoryEvent(BaseModel):
-    event_id: int
-    time: datetime
-    type: str
-    label: str
-    detail: str | None = None
-
-
-async def read_history(ctx: AppContext, user: UserRecord, case_id: str,
-                       client: str | None) -> list[HistoryEvent]:
-    """The workflow's events in readable form, for operators: what ran, waited, failed."""
-    async with ctx.pool.acquire() as conn:
-        await deny_unless(conn, user, user.role in READS_HISTORY, action="read_history",
-                          subject=f"case:{case_id}"[:80], client=client,
-                          message="您的岗位不能查看流程历史")
-        report, _ = await load_case_for(conn, user=user, case_id=case_id, action="read_history",
-                                        client=client)
-    handle: WorkflowHandle[Any, Any] = ctx.temporal.get_workflow_handle(report.workflow_id)
-    try:
-        history = await handle.fetch_history()
-    except RPCError as exc:
-        raise ApiError(503, "temporal_unavailable", "流程服务暂时不可用，请稍后重试",
-                       {"reason": exc.message}) from None
-    return [HistoryEvent(**e) for e in readable_history(history.events)]
 
 
 async def list_cases(ctx: AppContext, user: UserRecord, stage: Stage | None = None,
