@@ -53,7 +53,7 @@ async def case_page_banner(browser: httpx.AsyncClient, case_id: str, *, present:
     for _ in range(100):
         page = await browser.get(f"/console/cases/{case_id}")
         assert page.status_code == 200
-        banner = re.search(r'<p class="warning" role="status">入站比对.*?</p>', page.text, re.S)
+        banner = re.search(r'<p class="warning same-person">入站比对.*?</p>', page.text, re.S)
         if bool(banner) == present:
             return banner.group(0) if banner else text_of(page.text)
         await asyncio.sleep(0.2)
