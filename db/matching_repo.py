@@ -37,10 +37,11 @@ their name keys holds 1,000–3,000 reports per birth band at a million, tied on
 at ``VOTED`` fell among them and the first comparison (place, time, age) never saw the right one."""
 
 READ = 600
-"""For a person without a name (or a surname alone, 老张), how many of those, the best after the first comparison, are read
-whole: their height and marks (which the index does not hold, and which set a nameless person
-apart) are weighed next. For a named person the name's votes already rank them (measured: reading
-600 for everyone cost ~20 ms at p50 and found no more at 1M)."""
+"""For a person without a name, or known by a surname alone or one character (老张, 小健, 阿娜), how
+many of those, the best after the first comparison, are read whole: their height, marks and health
+(which the index does not hold, and which set such a person apart) are weighed next. For a named
+person the name's votes already rank them (measured: reading 600 for everyone cost ~20 ms at p50
+and found no more at 1M)."""
 
 CANDIDATES = 200
 """How many of those, the best after height and marks, are compared in full."""
@@ -67,8 +68,10 @@ async def blocked_reports(conn: asyncpg.Connection, person: MatchRecord, *,
     keys = sorted(person_keys(person))
     if not keys:
         return []
-    second = not _named(person) and (person.height_cm is not None or bool(person.marks) or bool(person.conditions))
-    rows = await conn.fetch(sql("blocked_reports"), keys, VOTED if _named(person) else VOTED_UNNAMED, VOTE_SCALE, max(limit, READ) if second else limit,
+    named = _named(person)
+    second = not named and (person.height_cm is not None or bool(person.marks) or bool(person.conditions))
+    rows = await conn.fetch(sql("blocked_reports"), keys, VOTED if named else VOTED_UNNAMED, VOTE_SCALE,
+                            max(limit, READ) if second else limit,
                             FIRST_WEIGHTS,
                             person.birth_year, person.birth_spread, person.sex, person.seen_on,
                             person.seen_province, list(near_provinces(person.seen_province)), person.origin_province,
@@ -108,7 +111,7 @@ _frequencies: tuple[float, NameFrequencies] | None = None
 
 async def name_frequencies(conn: asyncpg.Connection, *, refresh: bool = False) -> NameFrequencies:
     """The reports' surname and called-by character frequencies (``frequencies.py``), counted
-    from their keys (~1 s at a million reports) and kept for ``FREQUENCIES_FOR`` in this worker."""
+    from their keys and kept for ``FREQUENCIES_FOR`` in this worker."""
     global _frequencies
     now = time.monotonic()
     if _frequencies is None or refresh or now - _frequencies[0] > FREQUENCIES_FOR:
