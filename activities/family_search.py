@@ -49,7 +49,9 @@ async def match_case(conn: asyncpg.Connection, case_id: uuid.UUID,
     reports = await matching_repo.blocked_reports(conn, person)
     rejected = await matching_repo.rejected_reports(conn, case_id=case_id)
     pool = await matching_repo.open_report_count(conn)
-    best = rank_reports(person, reports, rejected=rejected, limit=limit, prior=prior_for(pool))
+    frequencies = await matching_repo.name_frequencies(conn)
+    best = rank_reports(person, reports, rejected=rejected, limit=limit, prior=prior_for(pool),
+                        frequencies=frequencies)
     for report, result in best:
         await matching_repo.propose(conn, report_id=uuid.UUID(report.key), case_id=case_id, result=result)
     return best
@@ -67,7 +69,9 @@ async def match_report(conn: asyncpg.Connection, report_id: uuid.UUID,
     cases = await matching_repo.open_case_rows_for_matching(conn)
     people = [case_match_record(c) for c in cases]
     rejected = await matching_repo.rejected_cases(conn, report_id=report_id)
-    best = rank_people(report, people, rejected=rejected, limit=limit, prior=prior_for(len(people)))
+    frequencies = await matching_repo.name_frequencies(conn)
+    best = rank_people(report, people, rejected=rejected, limit=limit, prior=prior_for(len(people)),
+                       frequencies=frequencies)
     for person, result in best:
         await matching_repo.propose(conn, report_id=report_id, case_id=uuid.UUID(person.key), result=result)
     return best

@@ -29,10 +29,11 @@ from typing import Any
 import asyncpg
 
 from benchmarks.matching_synth import Person, found_record, person, report_of
-from db.matching_repo import blocked_reports
+from db.matching_repo import blocked_reports, name_frequencies
 from db.migrate import apply_migrations
 from domain.matching.blocking import report_keys, weight_of
 from domain.matching.compare import MatchRecord
+from domain.matching.frequencies import NameFrequencies
 from domain.matching.model import VERIFY_PROBABILITY, MatchScore, prior_for, score
 from domain.matching.rank import rank_reports
 from domain.matching.records import report_row_record
@@ -103,13 +104,14 @@ async def measure(conn: asyncpg.Connection, people: list[Person], *, queries: in
     hits1 = hits10 = blocked = flagged = flagged_right = 0
     latencies: list[float] = []
     database: list[float] = []
+    frequencies = await name_frequencies(conn)  # counted once, as a worker keeps them
     for i, p in enumerate(reported + strangers):
         truth = str(report_uuid(p.pid)) if i < len(reported) else None
         rec = found_record(p, rng, key=f"q{i}")
         began = time.perf_counter()
         candidates = await blocked_reports(conn, rec)
         database.append((time.perf_counter() - began) * 1000)
-        best = rank_reports(rec, candidates, limit=10, prior=prior_for(len(people)))
+        best = rank_reports(rec, candidates, limit=10, prior=prior_for(len(people)), frequencies=frequencies)
         latencies.append((time.perf_counter() - began) * 1000)
         keys = [r.key for r, _ in best]
         if truth is not None:
@@ -118,7 +120,7 @@ async def measure(conn: asyncpg.Connection, people: list[Person], *, queries: in
             hits10 += truth in keys
             if misses is not None and truth not in keys:
                 misses.append(await _miss(conn, rec, truth, best, blocked=truth in {c.key for c in candidates},
-                                          prior=prior_for(len(people))))
+                                          prior=prior_for(len(people)), frequencies=frequencies))
         if best and best[0][1].probability >= VERIFY_PROBABILITY:
             flagged += 1
             flagged_right += truth is not None and keys[0] == truth
@@ -134,7 +136,8 @@ async def measure(conn: asyncpg.Connection, people: list[Person], *, queries: in
 
 
 async def _miss(conn: asyncpg.Connection, person_rec: MatchRecord, truth: str,
-                best: list[tuple[MatchRecord, MatchScore]], *, blocked: bool, prior: float) -> str:
+                best: list[tuple[MatchRecord, MatchScore]], *, blocked: bool, prior: float,
+                frequencies: NameFrequencies) -> str:
     """One missed query as text: the person, the right report and its levels, the best ten."""
     row = await conn.fetchrow("SELECT * FROM missing_reports WHERE report_id = $1", uuid.UUID(truth))
     right = report_row_record(row)
@@ -146,7 +149,7 @@ async def _miss(conn: asyncpg.Connection, person_rec: MatchRecord, truth: str,
 
     out = [f"MISS blocked={blocked} person: {person_rec.name} {person_rec.sex} {person_rec.birth_year}"
            f"±{person_rec.birth_spread} {person_rec.seen_province} {person_rec.seen_on} {person_rec.origin_province}"
-           f" h={person_rec.height_cm} marks={person_rec.marks}", "right:" + line(right, score(right, person_rec, prior))]
+           f" h={person_rec.height_cm} marks={person_rec.marks}", "right:" + line(right, score(right, person_rec, prior, frequencies))]
     out += [line(r, result) for r, result in best]
     return "\n".join(out)
 

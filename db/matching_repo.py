@@ -4,6 +4,7 @@ again)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -11,8 +12,16 @@ import asyncpg
 
 from db.queries import sql
 from domain.matching.blocking import key_factors, person_keys
-from domain.matching.compare import NAME_NONE, MatchRecord, height_level, marks_level
+from domain.matching.compare import (
+    NAME_NONE,
+    MatchRecord,
+    conditions_level,
+    height_level,
+    marks_level,
+)
+from domain.matching.frequencies import NameFrequencies, Table
 from domain.matching.model import FIELDS, MatchScore
+from domain.matching.names import FORMS_OF_ADDRESS
 from domain.matching.places import near_provinces
 from domain.matching.records import report_row_record
 
@@ -22,11 +31,17 @@ comparison (in SQL). 3,000 rather than 2,000 since the name-first order: a one-c
 (小菡, 赵方) shares a key with ~1,000 reports per birth band, tied on votes, and the cut fell
 among them (measured at 1M, 500 queries: recall@10 0.946 → 0.954)."""
 
+VOTED_UNNAMED = 8000
+"""The same for a person known by one character or a surname alone (小健, 阿娜, 老张): each of
+their name keys holds 1,000–3,000 reports per birth band at a million, tied on votes, so the cut
+at ``VOTED`` fell among them and the first comparison (place, time, age) never saw the right one."""
+
 READ = 600
-"""For a person without a name (or a surname alone, 老张), how many of those, the best after the first comparison, are read
-whole: their height and marks (which the index does not hold, and which set a nameless person
-apart) are weighed next. For a named person the name's votes already rank them (measured: reading
-600 for everyone cost ~20 ms at p50 and found no more at 1M)."""
+"""For a person without a name, or known by a surname alone or one character (老张, 小健, 阿娜), how
+many of those, the best after the first comparison, are read whole: their height, marks and health
+(which the index does not hold, and which set such a person apart) are weighed next. For a named
+person the name's votes already rank them (measured: reading 600 for everyone cost ~20 ms at p50
+and found no more at 1M)."""
 
 CANDIDATES = 200
 """How many of those, the best after height and marks, are compared in full."""
@@ -53,8 +68,10 @@ async def blocked_reports(conn: asyncpg.Connection, person: MatchRecord, *,
     keys = sorted(person_keys(person))
     if not keys:
         return []
-    second = not any(f.given for f in person.name_forms) and (person.height_cm is not None or bool(person.marks))
-    rows = await conn.fetch(sql("blocked_reports"), keys, VOTED, VOTE_SCALE, max(limit, READ) if second else limit,
+    named = _named(person)
+    second = not named and (person.height_cm is not None or bool(person.marks) or bool(person.conditions))
+    rows = await conn.fetch(sql("blocked_reports"), keys, VOTED if named else VOTED_UNNAMED, VOTE_SCALE,
+                            max(limit, READ) if second else limit,
                             FIRST_WEIGHTS,
                             person.birth_year, person.birth_spread, person.sex, person.seen_on,
                             person.seen_province, list(near_provinces(person.seen_province)), person.origin_province,
@@ -66,14 +83,43 @@ async def blocked_reports(conn: asyncpg.Connection, person: MatchRecord, *,
     return [report for _, report in read[:limit]]
 
 
+def _named(person: MatchRecord) -> bool:
+    """Whether the person's name is more than a surname or one given character (小健, 阿娜,
+    老张, 张): such a name's keys hold ~1,000 reports per birth band at a million, and the
+    first comparison cannot tell them apart without height, marks and health."""
+    return any(f.surname and f.given or len(f.given) >= 2 and f.given[0] not in FORMS_OF_ADDRESS
+               for f in person.name_forms)
+
+
 def _height_and_marks(report: MatchRecord, person: MatchRecord) -> float:
-    """The model's weights of height and marks, the second cheap step (0 for what a side lacks)."""
+    """The model's weights of height, marks and health conditions, the second cheap step (0 for
+    what a side lacks)."""
     total = 0.0
-    for name, compare_field in (("height", height_level), ("marks", marks_level)):
+    for name, compare_field in (("height", height_level), ("marks", marks_level),
+                                ("conditions", conditions_level)):
         level = compare_field(report, person)
         if level is not None:
             total += _WEIGHT[name][level]
     return total
+
+
+FREQUENCIES_FOR = 3600.0
+"""Seconds the name frequencies are kept before they are counted again (they move slowly)."""
+
+_frequencies: tuple[float, NameFrequencies] | None = None
+
+
+async def name_frequencies(conn: asyncpg.Connection, *, refresh: bool = False) -> NameFrequencies:
+    """The reports' surname and called-by character frequencies (``frequencies.py``), counted
+    from their keys and kept for ``FREQUENCIES_FOR`` in this worker."""
+    global _frequencies
+    now = time.monotonic()
+    if _frequencies is None or refresh or now - _frequencies[0] > FREQUENCIES_FOR:
+        counts: dict[str, dict[str, int]] = {"o": {}, "g": {}}
+        for row in await conn.fetch(sql("name_frequencies")):
+            counts[row["kind"]][row["value"]] = int(row["reports"])
+        _frequencies = (now, NameFrequencies(surnames=Table.of(counts["o"]), called=Table.of(counts["g"])))
+    return _frequencies[1]
 
 
 async def rejected_reports(conn: asyncpg.Connection, *, case_id: uuid.UUID) -> set[str]:

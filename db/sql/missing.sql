@@ -90,6 +90,16 @@ SELECT r.report_id, r.name, r.aliases, r.sex, r.birth_date, r.birth_year, r.heig
 FROM best JOIN missing_reports r USING (report_id)
 ORDER BY best.score DESC;
 
+-- name: name_frequencies
+-- How many reports are filed under each surname sound (o keys) and each called-by character's
+-- sound (g keys with a birth band: a one-character given name, a given name's last character):
+-- the term frequencies of domain/matching/frequencies.py. Range scans of the key index.
+SELECT left(key, 1) AS kind, split_part(key, ':', 2) AS value, count(*)::bigint AS reports
+FROM missing_report_keys
+WHERE (key >= 'o:' AND key < 'o;')
+   OR (key >= 'g:' AND key < 'g;' AND key LIKE 'g:%:%:%')
+GROUP BY 1, 2;
+
 -- name: rejected_reports_of_case
 SELECT report_id FROM match_candidates WHERE case_id = $1 AND status = 'rejected';
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from domain.matching import compare
 from domain.matching.compare import MatchRecord
+from domain.matching.frequencies import NONE, NameFrequencies
 
 PRIOR_LOG2 = -20.0
 """Default prior log2-odds that a report and a person are the same: about one in a million,
@@ -153,6 +154,8 @@ FIELDS: tuple[Field, ...] = build_fields(fitted())
 _FAST = tuple((f.compare, {level: lv.weight for level, lv in f.levels.items()}) for f in FIELDS)
 """Each field's comparison and its levels' weights, as :func:`weigh` reads them (no lookups)."""
 
+_NAME_WEIGHTS = _FAST[0][1]
+
 
 class FieldComparison(BaseModel):
     """One line a caseworker reads: the field, how the two sides compare, the weight it added."""
@@ -176,9 +179,10 @@ class MatchScore(BaseModel):
         return self.probability >= VERIFY_PROBABILITY
 
 
-def weigh(report: MatchRecord, person: MatchRecord,
-          prior: float = PRIOR_LOG2) -> tuple[float, tuple[int | None, ...]]:
-    """The match weight and each field's level: the fast path used to rank candidates."""
+def weigh(report: MatchRecord, person: MatchRecord, prior: float = PRIOR_LOG2,
+          frequencies: NameFrequencies = NONE) -> tuple[float, tuple[int | None, ...], float]:
+    """The match weight, each field's level and the name's term-frequency adjustment (bits, in
+    the weight; ``frequencies.py``): the fast path used to rank candidates."""
     total = prior
     levels = []
     for compare_field, weights in _FAST:
@@ -186,11 +190,13 @@ def weigh(report: MatchRecord, person: MatchRecord,
         levels.append(level)
         if level is not None:
             total += weights[level]
-    return total, tuple(levels)
+    name_bits = frequencies.adjustment(levels[0], report, person, _NAME_WEIGHTS) if frequencies is not NONE else 0.0
+    return total + name_bits, tuple(levels), name_bits
 
 
-def explain(total: float, levels: tuple[int | None, ...]) -> MatchScore:
-    """The weight and levels as a caseworker reads them."""
+def explain(total: float, levels: tuple[int | None, ...], name_bits: float = 0.0) -> MatchScore:
+    """The weight and levels as a caseworker reads them (the name's line with its adjustment
+    for a rare or common surname or called-by character)."""
     lines = []
     for f, level in zip(FIELDS, levels, strict=True):
         if level is None:
@@ -198,15 +204,17 @@ def explain(total: float, levels: tuple[int | None, ...]) -> MatchScore:
                                          reading="一方未登记，不计分", weight=0.0))
             continue
         lv = f.levels[level]
+        extra = name_bits if f.name == "name" else 0.0
         lines.append(FieldComparison(field=f.name, label=f.label, level=level, reading=lv.label,
-                                     weight=round(lv.weight, 2)))
+                                     weight=round(lv.weight + extra, 2)))
     probability = 1 / (1 + 2 ** (-total)) if total > -60 else 0.0
     return MatchScore(weight=round(total, 2), probability=probability, fields=lines)
 
 
-def score(report: MatchRecord, person: MatchRecord, prior: float = PRIOR_LOG2) -> MatchScore:
+def score(report: MatchRecord, person: MatchRecord, prior: float = PRIOR_LOG2,
+          frequencies: NameFrequencies = NONE) -> MatchScore:
     """Compare a missing-person report with a person, field by field."""
-    return explain(*weigh(report, person, prior))
+    return explain(*weigh(report, person, prior, frequencies))
 
 
 def reasons(result: MatchScore, limit: int = 3) -> list[str]:

@@ -10,7 +10,7 @@ from datetime import date
 
 import asyncpg
 
-from db.matching_repo import blocked_reports
+from db.matching_repo import blocked_reports, name_frequencies
 from db.migrate import apply_migrations
 from db.missing_repo import rekey_reports
 from domain.matching.blocking import person_keys, report_keys, weight_of
@@ -130,6 +130,10 @@ async def test_a_report_sharing_a_name_key_goes_before_strangers_sharing_only_th
             assert [r.key for r in await blocked_reports(conn, person, limit=1)] == [str(right)]
             assert await conn.fetchval("SELECT count(*) FROM missing_report_keys") == sum(
                 len(report_keys(report_row_record(r))) for r in await conn.fetch("SELECT * FROM missing_reports"))
+            # The name frequencies are counted from the same keys (surname, called-by character).
+            frequencies = await name_frequencies(conn, refresh=True)
+            assert frequencies.surnames.counts == {"sun": 1, "li": 1, "wang": 1, "liu": 1}
+            assert frequencies.called.counts == {"bao": 1, "qian": 1, "jun": 1, "min": 1}
         finally:
             await conn.close()
     finally:

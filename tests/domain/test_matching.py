@@ -13,6 +13,7 @@ import pytest
 from domain.matching.blocking import person_keys, report_keys
 from domain.matching.compare import MatchRecord, age_level, name_level, place_level, time_level
 from domain.matching.fit import comparison_counts, estimate, level_counts
+from domain.matching.frequencies import NameFrequencies, Table
 from domain.matching.model import FIELDS, HAND_SET, build_fields, fitted, prior_for, score
 from domain.matching.names import split_name
 
@@ -137,3 +138,22 @@ def test_the_stored_comparisons_of_confirmed_pairs_count_by_their_reading() -> N
                       {"field": "name", "level": 2, "reading": "姓名相似（一字之差或单字名）"}]}
     counts = comparison_counts([stored, old])
     assert counts["name"] == {5: 1} and counts["place"] == {2: 1} and counts["time"] == {5: 1}
+
+
+def test_a_rare_surname_or_called_by_character_agreeing_weighs_more() -> None:
+    # Term frequencies (Splink's adjustment) from the reports' keys: 张 common, 覃 rare.
+    frequencies = NameFrequencies(surnames=Table.of({"zhang": 9_000, "qin": 20, "li": 991}),
+                                  called=Table.of({"guo": 50, "ming": 1_950}))
+    common = score(REPORT, found("老张"), frequencies=frequencies)
+    plain = score(REPORT, found("老张"))
+    rare_report = dataclasses.replace(REPORT, name="覃建国", aliases=())
+    rare = score(rare_report, found("老覃"), frequencies=frequencies)
+    assert rare.weight - plain.weight > 0 > common.weight - plain.weight
+    # Bounded: a rare surname alone never outweighs the next stronger level's plain weight.
+    weights = {level: lv.weight for level, lv in FIELDS[0].levels.items()}
+    assert rare.fields[0].weight <= weights[2] + 0.01
+    assert common.fields[0].weight >= weights[1] - 2 - 0.01
+    assert score(REPORT, found("阿国"), frequencies=frequencies).weight > score(REPORT, found("阿国")).weight
+    # Too few reports counted: no adjustment.
+    few = NameFrequencies(surnames=Table.of({"zhang": 9, "qin": 1}))
+    assert score(REPORT, found("老张"), frequencies=few).weight == plain.weight
