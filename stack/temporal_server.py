@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import shutil
 import signal
 import socket
@@ -48,11 +49,40 @@ def temporal_binary() -> Path:
     return Path(found)
 
 
+_HANDED_OUT: set[int] = set()
+"""Ports this process already chose: a port is never handed out twice (the kernel may)."""
+_CHOOSE = random.SystemRandom()
+"""Its own source: a test plugin reseeding ``random`` must not make processes pick alike."""
+
+
+def _below_ephemeral_range() -> range:
+    """Ports below the kernel's ephemeral range, which outgoing connections never take."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    return range(20000, low) if low > 21000 else range(0)
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 that is free right now, and that this process never chose before.
+
+    Chosen below the ephemeral range where there is one: a port the kernel hands out for
+    ``bind(0)`` can be taken a moment later by any outgoing connection, or handed out again.
+    """
+    candidates = _below_ephemeral_range()
+    for _ in range(200 if candidates else 0):
+        port = _CHOOSE.choice(candidates)
+        if port not in _HANDED_OUT and port_is_free(port) and port_is_free(port, "0.0.0.0"):
+            _HANDED_OUT.add(port)
+            return port
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
