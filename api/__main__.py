@@ -29,7 +29,7 @@ def main() -> None:
     try:
         # log_config=None: uvicorn's lines go through our handlers and filters (no query strings)
         uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="info",
-                    log_config=None)
+                    log_config=None, access_log=settings.access_log)
     except Exception:
         status = 1
     os._exit(status)

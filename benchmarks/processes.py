@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import sys
 import tempfile
@@ -15,7 +16,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import psutil
+from prometheus_client.parser import text_string_to_metric_families
 from temporalio.client import Client
 
 from db.migrate import apply_migrations
@@ -56,6 +59,49 @@ class RssSampler:
 
 
 @dataclass
+class CpuMeter:
+    """CPU seconds used so far by each process of the system: PostgreSQL counts its postmaster,
+    its live backends and those already gone; the others count themselves alone."""
+
+    pids: dict[str, int]
+    with_children: frozenset[str] = frozenset({"postgres"})
+
+    def snapshot(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for name, pid in self.pids.items():
+            with contextlib.suppress(psutil.Error):
+                proc = psutil.Process(pid)
+                t = proc.cpu_times()
+                total = t.user + t.system
+                if name in self.with_children:
+                    total += t.children_user + t.children_system
+                    for child in proc.children(recursive=True):
+                        with contextlib.suppress(psutil.Error):
+                            c = child.cpu_times()
+                            total += c.user + c.system
+                out[name] = total
+        return out
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {name: after[name] - before.get(name, 0.0) for name in after}
+
+
+async def temporal_requests(metrics_url: str) -> dict[str, float]:
+    """The Temporal server's gRPC requests so far, by operation (its ``service_requests``)."""
+    async with httpx.AsyncClient(timeout=10, trust_env=False) as http:
+        text = (await http.get(metrics_url)).text
+    out: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name != "service_requests":
+            continue
+        for sample in family.samples:
+            op = sample.labels.get("operation", "?")
+            out[op] = out.get(op, 0.0) + sample.value
+    return out
+
+
+@dataclass
 class System:
     settings: Settings
     client: Client
@@ -65,6 +111,8 @@ class System:
     data_dir: Path
     rss: RssSampler
     versions: dict[str, str]
+    cpu: CpuMeter
+    temporal_metrics_url: str
 
 
 @contextlib.asynccontextmanager
@@ -83,7 +131,7 @@ async def running_system(*, keep_logs: Path | None = None) -> AsyncIterator[Syst
         stack.callback(pg.stop)
         database_url = await ensure_database(admin, "rescue")
         server = TemporalDevServer(port=free_port(), ui_port=None, db_file=None,
-                                   log_file=data_dir / "logs" / "temporal.log")
+                                   log_file=data_dir / "logs" / "temporal.log", metrics_port=free_port())
         temporal_address = await server.start()
         stack.push_async_callback(server.stop)
         ports = {name: free_port() for name in ("police", "hospital", "transport", "api")}
@@ -111,9 +159,12 @@ async def running_system(*, keep_logs: Path | None = None) -> AsyncIterator[Syst
         rss = RssSampler(pids)
         sampler = asyncio.create_task(rss.run())
         stack.callback(sampler.cancel)
+        cpu = CpuMeter({**pids, "temporal": server.pid or 0, "postgres": pg.postmaster_pid() or 0,
+                        "bench": os.getpid()})
         yield System(settings=settings, client=client, database_url=database_url,
                      api_url=f"http://127.0.0.1:{ports['api']}", temporal_address=temporal_address,
-                     data_dir=data_dir, rss=rss, versions=_versions(server))
+                     data_dir=data_dir, rss=rss, versions=_versions(server), cpu=cpu,
+                     temporal_metrics_url=f"http://127.0.0.1:{server.metrics_port}/metrics")
 
 
 def _versions(server: TemporalDevServer) -> dict[str, str]:

@@ -28,6 +28,7 @@ import platform
 import sys
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +49,7 @@ from benchmarks.api_cases import (
 )
 from benchmarks.bare import BareCase, BareSpec
 from benchmarks.histories import case_histories, counts, history_size, long_stay, spec_of
-from benchmarks.processes import BARE_QUEUE, System, running_system
+from benchmarks.processes import BARE_QUEUE, System, cpu_spent, running_system, temporal_requests
 from benchmarks.readside import measure_read_side
 
 
@@ -128,6 +129,21 @@ async def run_bare(client: Client, spec: BareSpec, cases: int, concurrency: int)
             "workflow_ids": ids, "_raw": t, "_done": done, "_elapsed": elapsed}
 
 
+async def with_cpu(system: System, run: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    """A run's result with the CPU seconds each process of the system spent during it."""
+    before, requests = system.cpu.snapshot(), await temporal_requests(system.temporal_metrics_url)
+    out = await run
+    out["_cpu"] = cpu_spent(before, system.cpu.snapshot())
+    out["_requests"] = cpu_spent(requests, await temporal_requests(system.temporal_metrics_url))
+    return out
+
+
+def fmt_cpu(per_case: dict[str, float]) -> str:
+    """``total`` first, then each process, the busiest first."""
+    rest = "  ".join(f"{k} {v:g}" for k, v in per_case.items() if k != "total" and v >= 0.5)
+    return f"total {per_case.get('total', 0):g} = {rest}"
+
+
 def merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """Two runs at the same concurrency as one (alternated with the other side's runs, so a
     machine whose load drifts weighs on both sides alike)."""
@@ -144,6 +160,15 @@ def merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     for key in ("inbox_polls", "updates_refused_early"):
         if key in a:
             out[key] = a[key] + b[key]
+    if "_cpu" in a and "_cpu" in b and done:
+        spent = {k: a["_cpu"].get(k, 0.0) + b["_cpu"].get(k, 0.0) for k in a["_cpu"].keys() | b["_cpu"].keys()}
+        per_case = {k: round(v / done * 1000, 1) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}
+        out["cpu_ms_per_case"] = {**per_case, "total": round(sum(spent.values()) / done * 1000, 1)}
+    if "_requests" in a and "_requests" in b and done:
+        calls = {k: a["_requests"].get(k, 0.0) + b["_requests"].get(k, 0.0)
+                 for k in a["_requests"].keys() | b["_requests"].keys()}
+        out["temporal_requests_per_case"] = {k: round(v / done, 1) for k, v in
+                                             sorted(calls.items(), key=lambda kv: -kv[1]) if v / done >= 0.05}
     for key in ("case_numbers", "workflow_ids"):
         out.pop(key, None)
     return out
@@ -278,11 +303,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             half = n // 2
             # Alternated engine, bare, bare, engine: a drifting load weighs on both alike.
             profilers = await start_profilers(system, args.profile, f"c{c}") if args.profile else []
-            engine_1 = await run_cases(system, half, c)
+            engine_1 = await with_cpu(system, run_cases(system, half, c))
             await stop_profilers(profilers)
-            bare_1 = await run_bare(bare_client, spec, half, c)
-            bare_2 = await run_bare(bare_client, spec, n - half, c)
-            engine_2 = await run_cases(system, n - half, c)
+            bare_1 = await with_cpu(system, run_bare(bare_client, spec, half, c))
+            bare_2 = await with_cpu(system, run_bare(bare_client, spec, n - half, c))
+            engine_2 = await with_cpu(system, run_cases(system, n - half, c))
             engine, bare = merged(engine_1, engine_2), merged(bare_1, bare_2)
             ratio = engine["cases_per_min"] / bare["cases_per_min"] if bare["cases_per_min"] else 0
             out["throughput"].append({"engine": engine, "bare": bare, "ratio": round(ratio, 2)})
@@ -291,6 +316,12 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             for step, s in engine["steps"].items():
                 say(f"   {step:44s} {fmt(s)}")
             say(f"   throughput: {engine['cases_per_min']} cases/min")
+            say(f"   CPU ms per case, engine: {fmt_cpu(engine['cpu_ms_per_case'])}")
+            say(f"   CPU ms per case, bare:   {fmt_cpu(bare['cpu_ms_per_case'])}")
+            for side, run in (("engine", engine), ("bare", bare)):
+                calls = run.get("temporal_requests_per_case", {})
+                say(f"   Temporal requests per case, {side}: {sum(calls.values()):.0f} = "
+                    + "  ".join(f"{k} {v:g}" for k, v in calls.items()))
             if bare["failed"]:
                 raise RuntimeError(f"bare Temporal failed: {bare['failures']}")
             say(f"-- 2. bare Temporal, same work, {c} in flight: {bare['cases_per_min']} cases/min "

@@ -50,6 +50,10 @@ class EmbeddedPostgres:
                 self._server = _get_server(self.data_dir)
             return self.admin_url()
 
+    def postmaster_pid(self) -> int | None:
+        """The postmaster's pid (its backends are its children), None when not started."""
+        return self._server.get_postmaster_info().pid if self._server is not None else None
+
     def is_running(self) -> bool:
         """Whether the postmaster we started (or adopted) is alive."""
         server = self._server

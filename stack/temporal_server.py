@@ -140,8 +140,11 @@ class TemporalDevServer:
         log_file: Path | None = None,
         codec_endpoint: str | None = None,
         ui_public_path: str | None = None,
+        metrics_port: int | None = None,
     ) -> None:
         self.port = port
+        self.metrics_port = metrics_port
+        """Where the server serves its Prometheus metrics (the benchmark counts requests)."""
         self.ui_port = ui_port
         self.db_file = db_file.expanduser().resolve() if db_file is not None else None
         self.namespace = namespace
@@ -196,6 +199,8 @@ class TemporalDevServer:
         if self.namespace != "default":
             argv += ["--namespace", self.namespace]
         argv += ["--log-level", "warn"]
+        if self.metrics_port is not None:
+            argv += ["--metrics-port", str(self.metrics_port)]
         for key, type_name in TYPE_NAMES.items():
             argv += ["--search-attribute", f"{key.name}={type_name}"]
         return argv

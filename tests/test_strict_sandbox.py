@@ -1,5 +1,5 @@
 """The suite's workers run the strict sandbox: workflow code that reads the clock fails there
-(while production's faster sandbox passes our own modules through)."""
+(production runs unsandboxed by default, or in a faster sandbox passing our own modules through)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from rescue.settings import load_settings
 from worker import SANDBOX, STRICT_SANDBOX, workflow_runner
 
 
-def test_the_suite_runs_the_strict_sandbox_and_production_the_fast_one() -> None:
+def test_the_suite_runs_the_strict_sandbox_and_production_none() -> None:
     assert workflow_runner(load_settings()) is STRICT_SANDBOX
-    assert workflow_runner(load_settings(strict_sandbox=False)) is SANDBOX
+    assert isinstance(workflow_runner(load_settings(strict_sandbox=False)), UnsandboxedWorkflowRunner)
+    assert workflow_runner(load_settings(strict_sandbox=False, workflow_sandbox=True)) is SANDBOX
     assert "workflows" in SANDBOX.restrictions.passthrough_modules
     assert "workflows" not in STRICT_SANDBOX.restrictions.passthrough_modules
 

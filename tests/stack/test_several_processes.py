@@ -36,7 +36,7 @@ class Pair:
 @pytest.fixture(scope="module")
 async def pair(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pair]:
     settings = stack.settings.model_copy(update={
-        "task_queue": f"pair-{uuid.uuid4().hex[:8]}",
+        "task_queue": f"pair-{uuid.uuid4().hex[:8]}", "access_log": True,  # off by default
         "data_dir": Path(str(tmp_path_factory.mktemp("pair")))})
     env = child_env(settings, stack.database_url, stack.settings.temporal_address or "")
     procs: list[subprocess.Popen[bytes]] = []
