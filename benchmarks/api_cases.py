@@ -13,7 +13,11 @@ from typing import Any
 
 import httpx
 
+from benchmarks.http_client import ERRORS, LightClient
 from benchmarks.processes import System
+
+Http = httpx.AsyncClient | LightClient
+"""The drivers work with either: the throughput runs use the lighter one."""
 
 PASSWORD = "Rescue-Demo-2026"
 FOLLOW_UP_INTERVAL = 0.2
@@ -39,7 +43,7 @@ def fmt(s: dict[str, float]) -> str:
             f"p99 {s['p99_ms']:8.1f}  max {s['max_ms']:8.1f} ms")
 
 
-async def login(http: httpx.AsyncClient, username: str) -> dict[str, str]:
+async def login(http: Http, username: str) -> dict[str, str]:
     resp = await http.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
     resp.raise_for_status()
     return {"Authorization": f"Bearer {resp.json()['access_token']}"}
@@ -51,7 +55,7 @@ class Inbox:
     waiting for its next task (it is often there already). Without the X-Inbox-Version header
     (an API from before), it polls every ``every`` s."""
 
-    def __init__(self, http: httpx.AsyncClient, who: dict[str, str], every: float = 0.05):
+    def __init__(self, http: Http, who: dict[str, str], every: float = 0.05):
         self.http, self.who, self.every = http, who, every
         self.waiting: dict[tuple[str, str], asyncio.Future[dict[str, Any]]] = {}
         self.polls = 0
@@ -75,7 +79,7 @@ class Inbox:
             params.update(since=self.version, wait=5)
         try:
             resp = await self.http.get("/api/v1/tasks", headers=self.who, params=params)
-        except httpx.HTTPError:
+        except (httpx.HTTPError, *ERRORS):
             await asyncio.sleep(self.every)  # counted as a poll that found nothing
             return
         finally:
@@ -107,7 +111,7 @@ class Timings(dict[str, list[float]]):
         self.setdefault(step, []).append(seconds)
 
 
-async def one_case(http: httpx.AsyncClient, users: dict[str, dict[str, str]],
+async def one_case(http: Http, users: dict[str, dict[str, str]],
                    inboxes: dict[str, Inbox], t: Timings) -> str:
     """A whole case through the API, as the station, the railway and the community do it."""
     start = time.perf_counter()
@@ -146,8 +150,7 @@ async def one_case(http: httpx.AsyncClient, users: dict[str, dict[str, str]],
 
 async def run_cases(system: System, cases: int, concurrency: int) -> dict[str, Any]:
     """Section 1 and the engine's half of 3: cases through the API at this concurrency."""
-    async with httpx.AsyncClient(base_url=system.api_url, timeout=180, trust_env=False,
-                                 limits=httpx.Limits(max_connections=200)) as http:
+    async with LightClient(system.api_url, timeout=180, connections=200) as http:
         users = {u: await login(http, u) for u in ("caseworker", "transport", "liaison")}
         inboxes = {u: Inbox(http, h) for u, h in users.items()}
         t = Timings()

@@ -229,7 +229,7 @@ async def start_profilers(system: System, where: Path, tag: str) -> list[asyncio
     procs = []
     for name in ("worker", "api"):
         procs.append(await asyncio.create_subprocess_exec(
-            spy, "record", "--nonblocking", "-r", "50", "-f", "raw", "-p",
+            spy, "record", "--nonblocking", "-r", "200", "-f", "raw", "-p",
             str(system.rss.pids[name]), "-o", str(where / f"{name}-{tag}.txt"),
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
     await asyncio.sleep(1)
