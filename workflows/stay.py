@@ -34,7 +34,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.case_carry import continue_as_new, history_full, open_task_of
     from workflows.case_runtime import CaseRuntime
-    from workflows.family_match import PATCH_FAMILY_SEARCH, match_with_reports, verify_report
+    from workflows.family_match import (
+        PATCH_FAMILY_SEARCH,
+        found_by,
+        match_with_reports,
+        verify_report,
+    )
     from workflows.identity_rounds import (
         PATCH_FEATURES_SEARCH,
         household_lookup,
@@ -224,7 +229,7 @@ async def _verify_family(rt: CaseRuntime, record: HouseholdRecord, how: str) -> 
     rt.event("family_candidate", how, agency="police")
     done = await rt.task(TaskKind.FAMILY_VERIFICATION, _caseworker(rt),
                          household_address=record.household_address,
-                         community_node_id=record.community_node_id)
+                         community_node_id=record.community_node_id, **found_by(how))
     verification = FamilyVerificationPayload.model_validate(done.payload)
     if not verification.verified:
         if rt.search is not None:

@@ -39,6 +39,7 @@ _CONTEXT_LABELS = {
     "channel": "发现途径", "place": "发现地点", "apparent_minor": "疑似未成年人",
     "condition": "人员状况", "reason": "任务原因", "origin_address": "户籍地或流出地",
     "household_address": "户籍地址", "community_node_id": "户籍地社区", "previous_refusal": "上次换票被拒原因",
+    "found_by": "如何找到",
     "destination": "目的地", "travel_date": "乘车日期", "train": "车次", "ticket": "车票号",
     "escorted": "需要护送", "visit": "随访", "hint": "提示", "need": "转介事项",
     "voucher_no": "结算凭证号", "amount_fen": "金额", "admission_no": "住院号", "items": "明细",

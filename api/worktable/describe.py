@@ -86,7 +86,8 @@ def place_and_step(row: WorkRow, note: SupervisionNote | None = None) -> tuple[s
     if kind == TaskKind.IDENTITY_CONFIRMATION:
         return station, "公安户籍查询未查到：询问核实户籍地或流出地并填写"
     if kind == TaskKind.FAMILY_VERIFICATION:
-        return station, "DNA比对找到疑似家属：联系家属并核实关系"
+        # What found the family (cases from before the patch say only that it was found).
+        return station, f"{ctx.get('found_by') or '找到疑似家属'}：联系家属并核实关系"
     if kind == TaskKind.LONG_TERM_PLACEMENT:
         return station, "超过滞留期限仍未查明身份：安排托养机构"
     if kind == TaskKind.TICKET_VOUCHER:

@@ -116,4 +116,4 @@ async def test_a_report_registered_before_the_person_arrives_is_found_at_the_sea
     await complete(api, caseworker, verify, {"verified": True, "contact_person": "司马军",
                                              "relationship": "儿子"})
     await wait_for_task(api, caseworker, case_id, "ticket_voucher")
-    await replay_and_maybe_record(stack, f"rescue-case:{number}", "v4_family_search_at_admission")
+    await replay_and_maybe_record(stack, f"rescue-case:{number}", "v6_family_search_at_admission")
