@@ -12,9 +12,10 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -99,6 +100,22 @@ async def temporal_requests(metrics_url: str) -> dict[str, float]:
             op = sample.labels.get("operation", "?")
             out[op] = out.get(op, 0.0) + sample.value
     return out
+
+
+async def with_cpu(system: System, run: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    """A run's result with the CPU seconds each process of the system spent during it."""
+    before, requests = system.cpu.snapshot(), await temporal_requests(system.temporal_metrics_url)
+    out = await run
+    out["_cpu"] = cpu_spent(before, system.cpu.snapshot())
+    out["_requests"] = cpu_spent(requests, await temporal_requests(system.temporal_metrics_url))
+    return out
+
+
+def fmt_cpu(per_case: dict[str, float]) -> str:
+    """``total`` first, then each process, the busiest first."""
+    rest = "  ".join(f"{k} {v:g}" for k, v in per_case.items() if k != "total" and v >= 0.5)
+    return f"total {per_case.get('total', 0):g} = {rest}"
+
 
 
 @dataclass

@@ -28,7 +28,6 @@ import platform
 import sys
 import time
 import uuid
-from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +48,7 @@ from benchmarks.api_cases import (
 )
 from benchmarks.bare import BareCase, BareSpec
 from benchmarks.histories import case_histories, counts, history_size, long_stay, spec_of
-from benchmarks.processes import BARE_QUEUE, System, cpu_spent, running_system, temporal_requests
+from benchmarks.processes import BARE_QUEUE, System, fmt_cpu, running_system, with_cpu
 from benchmarks.readside import measure_read_side
 
 
@@ -127,21 +126,6 @@ async def run_bare(client: Client, spec: BareSpec, cases: int, concurrency: int)
             "cases_per_min": round(done / elapsed * 60, 1),
             "steps": {k: summary_ms(v) for k, v in t.items()}, "updates_refused_early": refused,
             "workflow_ids": ids, "_raw": t, "_done": done, "_elapsed": elapsed}
-
-
-async def with_cpu(system: System, run: Awaitable[dict[str, Any]]) -> dict[str, Any]:
-    """A run's result with the CPU seconds each process of the system spent during it."""
-    before, requests = system.cpu.snapshot(), await temporal_requests(system.temporal_metrics_url)
-    out = await run
-    out["_cpu"] = cpu_spent(before, system.cpu.snapshot())
-    out["_requests"] = cpu_spent(requests, await temporal_requests(system.temporal_metrics_url))
-    return out
-
-
-def fmt_cpu(per_case: dict[str, float]) -> str:
-    """``total`` first, then each process, the busiest first."""
-    rest = "  ".join(f"{k} {v:g}" for k, v in per_case.items() if k != "total" and v >= 0.5)
-    return f"total {per_case.get('total', 0):g} = {rest}"
 
 
 def merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
