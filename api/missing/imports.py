@@ -42,6 +42,7 @@ def rows_of(data: bytes, filename: str) -> Iterator[dict[str, Any]]:
             raise ApiError(422, "invalid_file", "Excel文件中没有工作表")
         rows = sheet.iter_rows(values_only=True)
         heads = [str(h or "").strip() for h in next(rows, ())]
+        check_headings(heads)
         for values in rows:
             if any(v not in (None, "") for v in values):
                 yield dict(zip(heads, values, strict=False))
@@ -52,9 +53,24 @@ def rows_of(data: bytes, filename: str) -> Iterator[dict[str, Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ApiError(422, "invalid_file", "CSV 文件须为 UTF-8 编码") from None
-    for row in csv.DictReader(io.StringIO(text)):
+    reader = csv.DictReader(io.StringIO(text))
+    check_headings([(h or "").strip() for h in reader.fieldnames or []])
+    for row in reader:
         if any((v or "").strip() for v in row.values() if isinstance(v, str)):
             yield {(k or "").strip(): v for k, v in row.items()}
+
+
+def check_headings(heads: list[str]) -> None:
+    """Refuse a list with a column this import does not know (its values would be dropped
+    unseen, and a misnamed 走失日期 would reject every row as missing it): 422 naming the
+    unknown columns and the known ones. Columns without a heading are ignored."""
+    unknown = [h for h in heads if h and h not in COLUMNS]
+    if unknown:
+        raise ApiError(422, "unknown_columns",
+                       f"名单中有无法识别的列：{'、'.join(unknown[:10])}。请把列名改为以下之一后重新导入："
+                       f"{'、'.join(COLUMNS)}（不需要的列请删除）",
+                       [{"loc": ["file", "heading"], "msg": f"无法识别的列：{h}", "type": "unknown_column"}
+                        for h in unknown[:50]])
 
 
 def report_of(row: dict[str, Any]) -> MissingReportInput | str:

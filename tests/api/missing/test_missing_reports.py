@@ -148,6 +148,22 @@ async def test_the_police_list_is_imported_from_csv_and_xlsx_with_rejected_rows(
     wrong = await api.post("/api/v1/missing/imports", headers=police,
                            files={"file": ("list.txt", b"hello", "text/plain")})
     assert wrong.status_code == 422 and "CSV" in wrong.json()["message"]
+    # A column named otherwise (最后见到日期 for 走失日期) is refused by name, before any row is
+    # read: its values would be dropped unseen and every row rejected as missing the date.
+    misnamed = CSV_HEAD.replace("走失日期", "最后见到日期")
+    renamed = await api.post("/api/v1/missing/imports", headers=police, files={"file": (
+        "list.csv", (misnamed + f"{tag}-r,李建军,男,1975,2025-05-01,成都,,李梅,13800000002\n").encode(),
+        "text/csv")})
+    body = renamed.json()
+    assert renamed.status_code == 422 and body["code"] == "unknown_columns"
+    assert "最后见到日期" in body["message"] and "走失日期" in body["message"]
+    sheet.delete_rows(1, 3)
+    sheet.append(["编号", "姓名", "备注"])
+    out = io.BytesIO()
+    book.save(out)
+    extra = await api.post("/api/v1/missing/imports", headers=police, files={"file": (
+        "list.xlsx", out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    assert extra.status_code == 422 and "备注" in extra.json()["message"]
 
 
 async def test_the_console_registers_and_shows_a_report_in_chinese(stack: Stack, browser: httpx.AsyncClient) -> None:
