@@ -21,7 +21,7 @@ from domain.matching.compare import (
 )
 from domain.matching.frequencies import NameFrequencies, Table
 from domain.matching.model import FIELDS, MatchScore
-from domain.matching.names import FORMS_OF_ADDRESS
+from domain.matching.names import says_one_character
 from domain.matching.places import near_provinces
 from domain.matching.records import report_row_record
 
@@ -87,7 +87,7 @@ def _named(person: MatchRecord) -> bool:
     """Whether the person's name is more than a surname or one given character (小健, 阿娜,
     老张, 张): such a name's keys hold ~1,000 reports per birth band at a million, and the
     first comparison cannot tell them apart without height, marks and health."""
-    return any(f.surname and f.given or len(f.given) >= 2 and f.given[0] not in FORMS_OF_ADDRESS
+    return any(f.surname and f.given or f.given and not says_one_character(f.given)
                for f in person.name_forms)
 
 

@@ -9,6 +9,7 @@ were not registered on the first start.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import shutil
@@ -55,6 +56,7 @@ _CHOOSE = random.SystemRandom()
 """Its own source: a test plugin reseeding ``random`` must not make processes pick alike."""
 
 
+@functools.cache
 def _below_ephemeral_range() -> range:
     """Ports below the kernel's ephemeral range, which outgoing connections never take."""
     try:

@@ -12,12 +12,12 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
 
 from domain.matching.names import (
-    FORMS_OF_ADDRESS,
     NameForm,
     char_pinyin,
     fuzzy_syllable,
     look_alike,
     name_forms,
+    says_one_character,
 )
 from domain.matching.places import distance_km
 
@@ -98,7 +98,7 @@ def _form_level(a: NameForm, b: NameForm) -> int:
     if not a.given or not b.given:
         surname_a, surname_b = a.surname or a.given, b.surname or b.given
         return NAME_SURNAME if surname_a and surname_a == surname_b else NAME_NONE
-    one_character = _called_by_one(a.given) or _called_by_one(b.given)
+    one_character = says_one_character(a.given) or says_one_character(b.given)
     if a.given == b.given or a.given_fuzzy() == b.given_fuzzy():
         return NAME_CALLED if one_character else NAME_NEAR
     short, full = (a, b) if len(a.given) < len(b.given) else (b, a)
@@ -107,12 +107,6 @@ def _form_level(a: NameForm, b: NameForm) -> int:
     if _position_level(a.given, b.given) >= NAME_NEAR and not one_character:
         return NAME_SIMILAR
     return NAME_NONE
-
-
-def _called_by_one(given: str) -> bool:
-    """A given name that says one character: 娜, or 小娜 / 阿娜 (the prefix is a form of address,
-    so 小雨 against 小玉 agrees on one character, as 雨 against 玉, not on a two-character name)."""
-    return len(given) < 2 or len(given) == 2 and given[0] in FORMS_OF_ADDRESS
 
 
 def name_level(a: MatchRecord, b: MatchRecord) -> int | None:

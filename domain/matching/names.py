@@ -33,6 +33,13 @@ SURNAME_READINGS = {"单": "shan", "曾": "zeng", "区": "ou", "仇": "qiu", "�
 FORMS_OF_ADDRESS = ("小", "老", "阿")
 """Prefixes of the names people are called by: 小明 (given name), 老张 (surname), 阿强."""
 
+
+def says_one_character(given: str) -> bool:
+    """A given name that says one character once its form of address is set aside: 娜, 小娜,
+    阿娜 (小雨 against 小玉 agrees on one character, as 雨 against 玉); 建国 and 小建国 say two."""
+    core = given[1:] if len(given) >= 2 and given[0] in FORMS_OF_ADDRESS else given
+    return len(core) < 2
+
 LOOK_ALIKE = [
     "己已巳", "未末", "日曰", "王玉主", "土士", "人入八", "大太犬", "贝见", "斤斥", "宋宗", "候侯",
     "戊戌戍", "徽微", "辨辩辫", "拨拔", "折拆", "治冶", "刺剌", "季李", "栋拣", "免兔", "鸟乌",
