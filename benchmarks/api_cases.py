@@ -51,31 +51,35 @@ async def login(http: Http, username: str) -> dict[str, str]:
 
 class Inbox:
     """One person's inbox kept open, as at a desk: one long-poll for all the cases in flight
-    (``since``/``wait``, answered when a task arrives), and one plain read when a case starts
-    waiting for its next task (it is often there already). Without the X-Inbox-Version header
-    (an API from before), it polls every ``every`` s."""
+    (``since``/``wait``, answered when a task arrives), and the last answer on screen, where
+    a case's next task is often already listed when its completion comes back. Without the
+    X-Inbox-Version header (an API from before), it polls every ``every`` s."""
 
     def __init__(self, http: Http, who: dict[str, str], every: float = 0.05):
         self.http, self.who, self.every = http, who, every
         self.waiting: dict[tuple[str, str], asyncio.Future[dict[str, Any]]] = {}
         self.polls = 0
         self.version: str | None = None
+        self.shown: dict[tuple[str, str], dict[str, Any]] = {}
+        """The last answer: the open tasks on screen, by case and kind."""
         self._task: asyncio.Task[None] | None = None
 
     async def task(self, case_id: str, kind: str, within: float = 120) -> dict[str, Any]:
+        listed = self.shown.pop((case_id, kind), None)
+        if listed is not None:
+            return listed
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.waiting[(case_id, kind)] = fut
         try:
-            await self._fetch(wait=False)
-            if not fut.done() and (self._task is None or self._task.done()):
+            if self._task is None or self._task.done():
                 self._task = asyncio.create_task(self._poll())
             return await asyncio.wait_for(fut, within)
         finally:
             self.waiting.pop((case_id, kind), None)
 
-    async def _fetch(self, *, wait: bool) -> None:
+    async def _fetch(self) -> None:
         params: dict[str, Any] = {"limit": 500}
-        if wait and self.version is not None:
+        if self.version is not None:
             params.update(since=self.version, wait=5)
         try:
             resp = await self.http.get("/api/v1/tasks", headers=self.who, params=params)
@@ -86,12 +90,14 @@ class Inbox:
             self.polls += 1
         if resp.status_code != 200:
             return
-        if wait:
-            self.version = resp.headers.get("X-Inbox-Version")
+        self.version = resp.headers.get("X-Inbox-Version")
+        self.shown = {}
         for task in resp.json():
             fut = self.waiting.get((task["case_id"], task["kind"]))
             if fut is not None and not fut.done():
                 fut.set_result(task)
+            else:
+                self.shown[(task["case_id"], task["kind"])] = task
 
     async def close(self) -> None:
         if self._task is not None:
@@ -100,8 +106,9 @@ class Inbox:
                 await self._task
 
     async def _poll(self) -> None:
+        """Long-polls while someone waits; the first answer (no version yet) comes at once."""
         while self.waiting:
-            await self._fetch(wait=True)
+            await self._fetch()
             if self.version is None:
                 await asyncio.sleep(self.every)
 

@@ -35,6 +35,11 @@ PATCH_BOARDING_ONE_SYNC = "boarding-one-sync"
 """A boarding confirmation goes to the read model with the next task it opens (handover, or a
 new voucher); cases from before synced it on its own first."""
 
+PATCH_HANDOVER_ANSWERS_CLOSED = "handover-answers-closed"
+"""The handover's completion is answered once the case closed and its final state is in the
+read model, so the API answers from there; cases from before answered as the follow-up was
+being started, and the API asked the workflow for a state about to change."""
+
 PATCH_FOLLOW_UP_ELSEWHERE = "follow-up-elsewhere"
 """A return outside the city is handed over to the receiving city and its follow-up
 acknowledged (cases from before ended with ``follow_up_elsewhere``)."""
@@ -118,6 +123,19 @@ async def hand_over(rt: CaseRuntime) -> None:
         rt.event("follow_up_elsewhere", "流出地不在本市救助网络内，随访由流出地负责")
         return
     assert rt.state.origin_node_id is not None
+    # Counted as under way, the start keeps the completion waiting until the closing sync
+    # (which the lifecycle starts at once) is done: the case is answered closed, on record.
+    hold = workflow.patched(PATCH_HANDOVER_ANSWERS_CLOSED)
+    rt.in_flight += hold
+    try:
+        await _start_follow_up(rt)
+    finally:
+        rt.in_flight -= hold
+    rt.event("follow_up_handed", "已交由流出地社区跟踪随访")
+
+
+async def _start_follow_up(rt: CaseRuntime) -> None:
+    assert rt.state.origin_node_id is not None
     await workflow.start_child_workflow(
         FollowUpWorkflow.run,
         FollowUpInput(case_id=rt.state.case_id, case_number=rt.state.case_number,
@@ -128,7 +146,6 @@ async def hand_over(rt: CaseRuntime) -> None:
         id=follow_up_workflow_id(rt.state.case_number),
         parent_close_policy=ParentClosePolicy.ABANDON,
     )
-    rt.event("follow_up_handed", "已交由流出地社区跟踪随访")
 
 
 async def _hand_over_elsewhere(rt: CaseRuntime) -> None:

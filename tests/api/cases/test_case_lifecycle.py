@@ -124,5 +124,5 @@ async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncCl
     assert {"sync_case", "lookup_household", "exchange_ticket"} <= activities
 
     # Today's code replays what just ran (and, when recording, keeps it for later versions).
-    await replay_and_maybe_record(stack, f"rescue-case:{case_number}", "v2_happy_path_case")
+    await replay_and_maybe_record(stack, f"rescue-case:{case_number}", "v7_happy_path_case")
     await replay_and_maybe_record(stack, f"rescue-follow-up:{case_number}", "v2_happy_path_follow_up")
