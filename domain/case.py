@@ -45,6 +45,9 @@ class RescueCaseInput(Contract):
     agencies: AgencyNodes = Field(default_factory=AgencyNodes)
     carry: CaseCarry | None = None
     """Set when the case continued as new: where it was and what it knew (never the past)."""
+    logic: int = 0
+    """The logic level it was started at (``workflows.versions``): patches of that level run
+    without a marker; 0 for workflows from before levels existed."""
 
 
 class RescueCaseResult(BaseModel):

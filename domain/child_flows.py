@@ -26,6 +26,9 @@ class TreatmentInput(Contract):
     patient_name: str | None = None
     parent_workflow_id: str
     policy: Policy
+    logic: int = 0
+    """The logic level it was started at (``workflows.versions``): patches of that level run
+    without a marker; 0 for workflows from before levels existed."""
 
 
 class TreatmentDischarged(Contract):
@@ -56,6 +59,9 @@ class FollowUpInput(Contract):
     last_family_contact_at: datetime | None = None
     lost_contact_reported: bool = False
     referrals_made: list[str] = Field(default_factory=list)
+    logic: int = 0
+    """The logic level it was started at (``workflows.versions``): patches of that level run
+    without a marker; 0 for workflows from before levels existed."""
 
 
 class FollowUpResult(BaseModel):

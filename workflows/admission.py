@@ -32,7 +32,7 @@ async def admit(rt: CaseRuntime) -> bool:
         channel=report.channel.value, place=report.place, apparent_minor=report.apparent_minor,
         condition=report.effective_condition().value, guided=guided)
     done = await rt.await_task(task, expire=guided,
-                               sync=not workflow.patched(PATCH_ADMISSION_ONE_SYNC))
+                               sync=not rt.patched(PATCH_ADMISSION_ONE_SYNC))
     if done is None:
         if guided:
             rt.event("never_arrived", "经引导后未到站，个案终止（已记录）")
@@ -52,7 +52,7 @@ async def admit(rt: CaseRuntime) -> bool:
     rt.event("registered",
              f"入站登记完成，实行{label(rt.state.classification)}" + ("（未成年人）" if minor else ""),
              actor=done.actor.username, classification=rt.state.classification.value, minor=minor)
-    if workflow.patched(PATCH_FEATURES_SEARCH):
+    if rt.patched(PATCH_FEATURES_SEARCH):
         take_at_admission(rt, reg)  # fingerprints, photo and marks, for the search by features
     await link_previous_cases(rt)
     return True

@@ -159,7 +159,7 @@ def on_dna_result(rt: CaseRuntime, result: DnaResult) -> None:
         return
     rt._seen_callbacks.add(result.callback_id)
     if (result.matched and result.sample_id not in rt.dna_samples
-            and workflow.patched(PATCH_DNA_SAMPLE_CHECKED)):
+            and rt.patched(PATCH_DNA_SAMPLE_CHECKED)):
         # A match for a sample this case never sent would send a caseworker to a family
         # nobody found: recorded, nothing else.
         rt.event("dna_result_rejected", "收到的DNA比对结果不属于本个案送检的样本，未采用", agency="police")

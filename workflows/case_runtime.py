@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.policy import Policy
     from domain.tasks import Assignee, CaseTask
     from workflows import search_attributes as sa
+    from workflows import versions
     from workflows.escalation import Escalation
 
 TASK_NOT_FOUND = "TaskNotFound"
@@ -71,11 +72,14 @@ class CaseRuntime(Escalation):
             state=CaseState(case_id=inp.case_id, case_number=inp.case_number, stage=Stage.ADMISSION,
                             station_node_id=inp.station_node_id, policy_name=inp.policy.name,
                             opened_at=workflow.now()),
+            logic=inp.logic,
         )
         self.operator_node = inp.agencies.operations
 
-    def _init_common(self, *, policy: Policy, state: CaseState) -> None:
+    def _init_common(self, *, policy: Policy, state: CaseState, logic: int) -> None:
         self.policy = policy
+        self.logic = logic
+        """The logic level in the input (``workflows.versions``), handed to the children."""
         self.state = state
         self.person: PersonDetails | None = None
         self._open: dict[str, CaseTask] = {}
@@ -119,6 +123,10 @@ class CaseRuntime(Escalation):
         """Set by an identity correction: the search looks the household up again at once."""
         self.features: PersonFeatures | None = None
         """Fingerprints, photo and marks taken at admission (the search carries them on)."""
+
+    def patched(self, patch_id: str) -> bool:
+        """Whether this workflow runs the patch (see ``workflows.versions``)."""
+        return versions.patched(patch_id, self.logic)
 
     # --- timeline and read model -------------------------------------------------------
 
@@ -239,7 +247,7 @@ class CaseRuntime(Escalation):
                 first = not task.overdue
                 task.overdue = True
                 now = workflow.now()
-                if workflow.patched(PATCH_REMINDER_BACKOFF):
+                if self.patched(PATCH_REMINDER_BACKOFF):
                     wait = self.policy.reminder_after(now - task.deadline)
                     if not first:
                         await self._remind(task)
@@ -250,7 +258,7 @@ class CaseRuntime(Escalation):
                 self.event("task_overdue", f"任务“{label(kind)}”已超过办理期限，已提请上级督办",
                            task_id=task.task_id, escalate_from=task.assignee.node_id)
                 self._upsert_search_attributes()
-                if workflow.patched(PATCH_SUPERVISION):
+                if self.patched(PATCH_SUPERVISION):
                     await self._supervise(task)
                 await self.sync()
         self.busy = True
@@ -296,7 +304,7 @@ class CaseRuntime(Escalation):
         answers None, so the caller takes the case's other way instead of failing it."""
         self.in_flight += 1
         try:
-            if not workflow.patched(PATCH_AGENCY_OUTREACH):
+            if not self.patched(PATCH_AGENCY_OUTREACH):
                 return await workflow.execute_activity(activity, arg, result_type=result_type,
                                                        **self.agency_call())
             pending = workflow.start_activity(activity, arg, result_type=result_type,
@@ -362,7 +370,7 @@ class CaseRuntime(Escalation):
     async def settled(self, task_id: str) -> None:
         """Wait until the case consumed the completion and reached its next waiting point:
         no activity under way (or, for cases from before, the main path waiting)."""
-        quiet = workflow.patched(PATCH_SETTLE_WHEN_QUIET)
+        quiet = self.patched(PATCH_SETTLE_WHEN_QUIET)
         try:
             await workflow.wait_condition(
                 lambda: task_id in self._consumed and (

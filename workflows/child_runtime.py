@@ -25,11 +25,12 @@ class ChildRuntime(CaseRuntime):
     work) so operators find an overdue child like an overdue case."""
 
     def __init__(self, *, case_id: str, case_number: str, station_node_id: str, policy: Policy,
-                 stage: str = Stage.FOLLOW_UP.value, node_id: str | None = None):
+                 stage: str = Stage.FOLLOW_UP.value, node_id: str | None = None, logic: int = 0):
         self._init_common(
             policy=policy,
             state=CaseState(case_id=case_id, case_number=case_number, stage=Stage.FOLLOW_UP,
                             station_node_id=station_node_id, policy_name=policy.name),
+            logic=logic,
         )
         self.stage_value = stage
         self.node_id = node_id or station_node_id
@@ -42,7 +43,7 @@ class ChildRuntime(CaseRuntime):
         await self.store(RECORD_CHILD_ACTIVITY, data)
 
     def _upsert_search_attributes(self) -> None:
-        if not workflow.patched(PATCH_CHILD_SEARCH_ATTRIBUTES):
+        if not self.patched(PATCH_CHILD_SEARCH_ATTRIBUTES):
             return  # children from before: found through their case only
         workflow.upsert_search_attributes([
             sa.STAGE.value_set(self.stage_value), sa.NODE.value_set(self.node_id),

@@ -52,7 +52,7 @@ async def discover(rt: CaseRuntime) -> None:
     if report.channel == DiscoveryChannel.WALK_IN:
         # At the station already: nobody needs bringing, but a critically ill person still
         # gets the hospital and a psychiatric patient who may cause harm still the police.
-        if condition not in AT_THE_STATION_TOO or not workflow.patched(PATCH_WALK_IN_CONDITIONS):
+        if condition not in AT_THE_STATION_TOO or not rt.patched(PATCH_WALK_IN_CONDITIONS):
             return
     rt.set_stage(Stage.DISCOVERY)
     if condition == DiscoveryCondition.ABLE_ADULT:

@@ -39,9 +39,9 @@ PATCH_VERIFICATION_SAYS_WHY = "verification-says-why"
 by features, a family's missing-person report): before, every one read as a DNA match."""
 
 
-def found_by(how: str) -> dict[str, str]:
+def found_by(rt: CaseRuntime, how: str) -> dict[str, str]:
     """The task context's ``found_by`` (a Chinese sentence), for cases that reach it now."""
-    return {"found_by": how} if workflow.patched(PATCH_VERIFICATION_SAYS_WHY) else {}
+    return {"found_by": how} if rt.patched(PATCH_VERIFICATION_SAYS_WHY) else {}
 
 
 async def verify_report(rt: CaseRuntime, match: FamilySearchMatch) -> bool:
@@ -51,7 +51,7 @@ async def verify_report(rt: CaseRuntime, match: FamilySearchMatch) -> bool:
     done = await rt.task(TaskKind.FAMILY_VERIFICATION,
                          Assignee(node_id=rt.state.station_node_id, role=Role.CASEWORKER),
                          household_address=match.origin, community_node_id=None,
-                         **found_by(f"寻人登记{match.report_number}比对相符（可能性{match.probability:.0%}）"))
+                         **found_by(rt, f"寻人登记{match.report_number}比对相符（可能性{match.probability:.0%}）"))
     verification = FamilyVerificationPayload.model_validate(done.payload)
     await rt.store(RECORD_MATCH_DECISION, MatchDecisionInput(
         report_id=match.report_id, case_id=rt.state.case_id, verified=verification.verified,

@@ -54,7 +54,7 @@ class FollowUpWorkflow(TaskOwner):
         self.inp = inp
         self.rt = ChildRuntime(case_id=inp.case_id, case_number=inp.case_number,
                                station_node_id=inp.station_node_id, policy=inp.policy,
-                               stage="follow_up", node_id=inp.community_node_id)
+                               stage="follow_up", node_id=inp.community_node_id, logic=inp.logic)
         self.visits = inp.visits_done
 
     @workflow.run
@@ -69,13 +69,13 @@ class FollowUpWorkflow(TaskOwner):
             rt.event("follow_up_started", "流出地社区开始跟踪随访")
             await rt.sync()
             # issue 5 (network helper): the returned person joins the origin's at-risk ledger.
-            if workflow.patched(PATCH_LEDGER):
+            if rt.patched(PATCH_LEDGER):
                 await rt.store(REGISTER_RETURNED_PERSON, ReturnedPersonInput(
                     case_id=inp.case_id, case_number=inp.case_number,
                     community_node_id=inp.community_node_id, person_name=inp.person_name,
                     id_number=inp.id_number), str)
         for _ in range(inp.policy.follow_up_visits_per_run):
-            one_sync = workflow.patched(PATCH_VISIT_ONE_SYNC)
+            one_sync = rt.patched(PATCH_VISIT_ONE_SYNC)
             done = await self._visit(liaison, sync=not one_sync)
             visit = FollowUpVisitPayload.model_validate(done.payload)
             rt.event("visited", f"第{self.visits}次随访：" + ("见到本人" if visit.met_person else "未见到本人")
@@ -100,13 +100,13 @@ class FollowUpWorkflow(TaskOwner):
                 rt.event("follow_up_ended", f"结束跟踪随访：{visit.end_reason or '经评估结束'}",
                          actor=done.actor.username)
                 await rt.sync()
-                if workflow.patched(PATCH_SETTLE_WHEN_QUIET):
+                if rt.patched(PATCH_SETTLE_WHEN_QUIET):
                     rt.busy = False  # the last visit is answered now, not when referrals end
                 await asyncio.gather(*referrals)
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 return FollowUpResult(visits=self.visits, ended_at=workflow.now(), reason=visit.end_reason)
         # Keep the history small: wait for open referrals, then start afresh with what matters.
-        if workflow.patched(PATCH_SETTLE_WHEN_QUIET):
+        if rt.patched(PATCH_SETTLE_WHEN_QUIET):
             rt.busy = False
         await asyncio.gather(*referrals)
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -119,7 +119,7 @@ class FollowUpWorkflow(TaskOwner):
         or, in runs from before, a task opened only once the interval has passed. ``sync=False``:
         its completion is synced by the caller, with the visit's record."""
         rt, policy = self.rt, self.inp.policy
-        early = workflow.patched(PATCH_VISIT_EARLY)
+        early = rt.patched(PATCH_VISIT_EARLY)
         if not early:
             rt.busy = False
             await workflow.sleep(policy.follow_up_interval)

@@ -86,7 +86,7 @@ async def go_home(rt: CaseRuntime) -> None:
         boarding_done = await rt.task(
             TaskKind.BOARDING_CONFIRMATION,
             Assignee(node_id=rt.input.agencies.transport, role=Role.TRANSPORT),
-            sync=not workflow.patched(PATCH_BOARDING_ONE_SYNC),  # the next task's sync takes it
+            sync=not rt.patched(PATCH_BOARDING_ONE_SYNC),  # the next task's sync takes it
             ticket=ticket.ticket_number, train=ticket.train, travel_date=ticket.travel_date,
             escorted=needs_escort)
         boarding = BoardingConfirmationPayload.model_validate(boarding_done.payload)
@@ -104,7 +104,7 @@ async def hand_over(rt: CaseRuntime) -> None:
     records the receipt from a locality outside the network. Then follow-up begins."""
     rt.set_stage(Stage.HANDOVER)
     in_network = rt.state.origin_node_id is not None
-    if not in_network and workflow.patched(PATCH_FOLLOW_UP_ELSEWHERE):
+    if not in_network and rt.patched(PATCH_FOLLOW_UP_ELSEWHERE):
         await _hand_over_elsewhere(rt)
         return
     assignee = (Assignee(node_id=rt.state.origin_node_id, role=Role.LIAISON) if in_network
@@ -125,7 +125,7 @@ async def hand_over(rt: CaseRuntime) -> None:
     assert rt.state.origin_node_id is not None
     # Counted as under way, the start keeps the completion waiting until the closing sync
     # (which the lifecycle starts at once) is done: the case is answered closed, on record.
-    hold = workflow.patched(PATCH_HANDOVER_ANSWERS_CLOSED)
+    hold = rt.patched(PATCH_HANDOVER_ANSWERS_CLOSED)
     rt.in_flight += hold
     try:
         await _start_follow_up(rt)
@@ -142,7 +142,7 @@ async def _start_follow_up(rt: CaseRuntime) -> None:
                       community_node_id=rt.state.origin_node_id,
                       station_node_id=rt.state.station_node_id, person_name=rt.state.person.name,
                       id_number=rt.state.person.id_number, policy=rt.policy,
-                      last_family_contact_at=workflow.now()),
+                      last_family_contact_at=workflow.now(), logic=rt.logic),
         id=follow_up_workflow_id(rt.state.case_number),
         parent_close_policy=ParentClosePolicy.ABANDON,
     )

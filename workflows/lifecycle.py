@@ -63,7 +63,7 @@ async def run_lifecycle(rt: CaseRuntime, *, resumed: bool = False) -> CaseOutcom
     outcome = rt.ending or CaseOutcome.RETURNED_HOME
     rt.state.outcome = outcome
     reason = f"个案终止（{label(outcome)}）"
-    if workflow.patched(PATCH_CLOSE_IN_ONE_SYNC):
+    if rt.patched(PATCH_CLOSE_IN_ONE_SYNC):
         for open_task in rt.open_tasks():  # withdrawn with the closing sync below
             rt._withdraw_now(open_task.task_id, reason)
     else:

@@ -62,7 +62,7 @@ class RescueCaseWorkflow(TaskOwner):
         rt.event("reported", f"发现途径：{label(report.channel)}，发现地点：{report.place}",
                  actor=inp.reported_by.username, channel=report.channel.value)
         outcome = None
-        if workflow.patched(PATCH_LIFECYCLE_V2):
+        if rt.patched(PATCH_LIFECYCLE_V2):
             outcome = await run_lifecycle(rt)
         else:
             await run_v1(rt)

@@ -62,7 +62,7 @@ def _caseworker(rt: CaseRuntime) -> Assignee:
 async def _lookup(rt: CaseRuntime, attempt: int) -> HouseholdRecord | None:
     """A later round of the search: the household lookup, and the search by features when it
     finds nothing (cases from before: the household lookup only, by name or number)."""
-    if not workflow.patched(PATCH_FEATURES_SEARCH):
+    if not rt.patched(PATCH_FEATURES_SEARCH):
         return await household_lookup(rt, attempt)
     found, context = await search_round(rt, attempt)
     note_round(rt, context)
@@ -91,14 +91,14 @@ async def search_identity(rt: CaseRuntime) -> None:
     rt.set_stage(Stage.IDENTITY_SEARCH)
     await rt.sync()
     minor = rt.state.person.is_minor
-    every_minor = minor and workflow.patched(PATCH_DNA_FOR_EVERY_MINOR)
+    every_minor = minor and rt.patched(PATCH_DNA_FOR_EVERY_MINOR)
     if every_minor:
         # Every minor is sampled for the anti-trafficking DNA database, identified or not;
         # the return home waits for the submission (going_home).
         rt.dna_collection = asyncio.create_task(_collect_dna(rt))
         rt.background.append(rt.dna_collection)
     first: tuple[HouseholdRecord, str] | None = None
-    if workflow.patched(PATCH_FEATURES_SEARCH):
+    if rt.patched(PATCH_FEATURES_SEARCH):
         found, context = await search_round(rt, 1)
         if found is not None:
             record, how = found
@@ -117,13 +117,13 @@ async def search_identity(rt: CaseRuntime) -> None:
     if minor and not every_minor:
         side.append(asyncio.create_task(_collect_dna(rt)))
     side.append(asyncio.create_task(_long_term_after_limit(rt)))
-    if workflow.patched(PATCH_LONG_STAY_STEPS):
+    if rt.patched(PATCH_LONG_STAY_STEPS):
         side += [asyncio.create_task(_refresh_notices(rt)),
                  asyncio.create_task(_settle_long_stay(rt))]
     rt.background.extend(side)
     confirm = await rt.open_task(TaskKind.IDENTITY_CONFIRMATION, _caseworker(rt), **context)
     rt.search.confirmation_task_id = confirm.task_id
-    if workflow.patched(PATCH_FAMILY_SEARCH):
+    if rt.patched(PATCH_FAMILY_SEARCH):
         await match_with_reports(rt)
     await _search(rt, side, confirm, first)
 
@@ -220,7 +220,7 @@ async def _search_until_known(rt: CaseRuntime, confirmation: asyncio.Task[Any]) 
         if candidate is not None and await _verify_family(rt, *candidate):
             return
         # Only cases that received a family-search match (new in issue 12) get here.
-        if (candidate is None and rt.family_matches and workflow.patched(PATCH_FAMILY_SEARCH)
+        if (candidate is None and rt.family_matches and rt.patched(PATCH_FAMILY_SEARCH)
                 and await verify_report(rt, rt.family_matches.pop(0))):
             return
 
@@ -229,7 +229,7 @@ async def _verify_family(rt: CaseRuntime, record: HouseholdRecord, how: str) -> 
     rt.event("family_candidate", how, agency="police")
     done = await rt.task(TaskKind.FAMILY_VERIFICATION, _caseworker(rt),
                          household_address=record.household_address,
-                         community_node_id=record.community_node_id, **found_by(how))
+                         community_node_id=record.community_node_id, **found_by(rt, how))
     verification = FamilyVerificationPayload.model_validate(done.payload)
     if not verification.verified:
         if rt.search is not None:

@@ -61,7 +61,7 @@ class TreatmentWorkflow(TaskOwner):
         self.inp = inp
         self.rt = ChildRuntime(case_id=inp.case_id, case_number=inp.case_number,
                                station_node_id=inp.station_node_id, policy=inp.policy,
-                               stage="treatment")
+                               stage="treatment", logic=inp.logic)
         self.case_ref = treatment_case_ref(inp.case_number, inp.episode)
         self.discharge: HospitalDischarge | None = None
         self.vouchers: list[SettlementVoucher] = []
@@ -98,7 +98,7 @@ class TreatmentWorkflow(TaskOwner):
             episode=inp.episode, outcome=self.discharge.outcome, at=self.discharge.discharged_at,
             admission_no=admission.admission_no))
         await self._settle(admission.admission_no)
-        if workflow.patched(PATCH_SETTLE_WHEN_QUIET):
+        if self.rt.patched(PATCH_SETTLE_WHEN_QUIET):
             self.rt.busy = False  # the last review is answered as soon as the payment is made
         await workflow.wait_condition(workflow.all_handlers_finished)
         return TreatmentResult(admission_no=admission.admission_no, outcome=self.discharge.outcome,
@@ -124,7 +124,7 @@ class TreatmentWorkflow(TaskOwner):
             except TimeoutError:
                 self.rt.busy = True
                 policy = self.inp.policy
-                if workflow.patched(PATCH_REMINDER_BACKOFF):
+                if self.rt.patched(PATCH_REMINDER_BACKOFF):
                     wait = policy.reminder_after(workflow.now() - self.admitted_at - policy.discharge_wait)
                 else:
                     wait = policy.escalation_repeat
@@ -241,7 +241,8 @@ async def treat(rt: CaseRuntime, *, reason: str, wait_discharge: bool) -> Treatm
                        station_node_id=rt.state.station_node_id,
                        hospital_node_id=rt.input.agencies.hospital, reason=reason,
                        patient_name=rt.state.person.name or rt.input.report.person_name,
-                       parent_workflow_id=workflow.info().workflow_id, policy=rt.policy),
+                       parent_workflow_id=workflow.info().workflow_id, policy=rt.policy,
+                       logic=rt.logic),
         id=treatment_workflow_id(case_ref),
         parent_close_policy=ParentClosePolicy.ABANDON,
     )

@@ -40,6 +40,7 @@ from domain.report import DiscoveryReport
 from domain.tasks import Actor, Assignee, CaseTask
 from workflows.ids import case_workflow_id
 from workflows.rescue_case import RescueCaseWorkflow
+from workflows.versions import LOGIC
 
 
 class CreateCaseRequest(DiscoveryReport):
@@ -174,7 +175,7 @@ async def open_case(ctx: AppContext, user: UserRecord, body: CreateCaseRequest,
         reported_by=Actor(user_id=str(user.user_id), username=user.username,
                           node_id=user.node_id, role=user.role,
                           display_name=user.display_name),
-        policy=policy,
+        policy=policy, logic=LOGIC,
     )
     started = True
     try:
