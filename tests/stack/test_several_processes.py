@@ -149,6 +149,13 @@ async def test_reports_callbacks_and_cases_across_processes(pair: Pair, stack: S
     for n, cid in enumerate(cases):
         running = await _running(pair.apis[n % 2], heads[n % 2], cid)
         [task] = running["open_tasks"]
+        # The workflow shows its task a moment before its sync writes it where tasks are
+        # completed from (the read model): wait until the other API can read it.
+        other = pair.apis[(n + 1) % 2]
+        for _ in range(100):
+            if (await other.get(f"/api/v1/tasks/{task['task_id']}", headers=heads[(n + 1) % 2])).status_code == 200:
+                break
+            await asyncio.sleep(0.05)
         r = await pair.apis[(n + 1) % 2].post(f"/api/v1/tasks/{task['task_id']}/complete",
                                              json={"payload": registration()},
                                              headers=heads[(n + 1) % 2])
