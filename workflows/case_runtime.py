@@ -121,6 +121,8 @@ class CaseRuntime(Escalation):
         """The identity search, while it runs (carried across continue-as-new)."""
         self.lookup_now = False
         """Set by an identity correction: the search looks the household up again at once."""
+        self.closing_with: asyncio.Task[None] | None = None
+        """A step the closing waits for after its sync (the follow-up's start at handover)."""
         self.features: PersonFeatures | None = None
         """Fingerprints, photo and marks taken at admission (the search carries them on)."""
 

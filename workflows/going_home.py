@@ -4,6 +4,10 @@ receipt from the origin, and the follow-up workflow started for the origin commu
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
 from temporalio import workflow
 from temporalio.workflow import ParentClosePolicy
 
@@ -39,6 +43,10 @@ PATCH_HANDOVER_ANSWERS_CLOSED = "handover-answers-closed"
 """The handover's completion is answered once the case closed and its final state is in the
 read model, so the API answers from there; cases from before answered as the follow-up was
 being started, and the API asked the workflow for a state about to change."""
+
+PATCH_HANDOVER_CLOSES_WHILE_STARTING = "handover-closes-while-starting"
+"""The follow-up is started while the case closes (its start and the closing sync in one
+workflow task); cases from before started it first, then closed."""
 
 PATCH_FOLLOW_UP_ELSEWHERE = "follow-up-elsewhere"
 """A return outside the city is handed over to the receiving city and its follow-up
@@ -123,6 +131,14 @@ async def hand_over(rt: CaseRuntime) -> None:
         rt.event("follow_up_elsewhere", "流出地不在本市救助网络内，随访由流出地负责")
         return
     assert rt.state.origin_node_id is not None
+    if rt.patched(PATCH_HANDOVER_CLOSES_WHILE_STARTING):
+        # The follow-up's start goes out with the closing sync (the lifecycle waits for it
+        # after that sync): the completion is answered once both are done, one round trip
+        # sooner than one after the other.
+        rt.event("follow_up_handed", "已交由流出地社区跟踪随访")
+        rt.in_flight += 1  # now, before the task first runs: no completion answers in between
+        rt.closing_with = asyncio.create_task(_released(rt, _start_follow_up(rt)))
+        return
     # Counted as under way, the start keeps the completion waiting until the closing sync
     # (which the lifecycle starts at once) is done: the case is answered closed, on record.
     hold = rt.patched(PATCH_HANDOVER_ANSWERS_CLOSED)
@@ -132,6 +148,14 @@ async def hand_over(rt: CaseRuntime) -> None:
     finally:
         rt.in_flight -= hold
     rt.event("follow_up_handed", "已交由流出地社区跟踪随访")
+
+
+async def _released(rt: CaseRuntime, step: Coroutine[Any, Any, None]) -> None:
+    """Run ``step``, counted as under way by the caller (a completion waits for it) until done."""
+    try:
+        await step
+    finally:
+        rt.in_flight -= 1
 
 
 async def _start_follow_up(rt: CaseRuntime) -> None:

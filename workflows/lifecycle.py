@@ -71,4 +71,6 @@ async def run_lifecycle(rt: CaseRuntime, *, resumed: bool = False) -> CaseOutcom
     rt.set_stage(Stage.CLOSED)
     rt.event("closed", f"个案办结：{label(outcome)}", outcome=outcome.value)
     await rt.sync(closed=True)
+    if rt.closing_with is not None:
+        await rt.closing_with  # started with the sync above; a failure surfaces here
     return outcome

@@ -14,18 +14,18 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-LOGIC = 1
+LOGIC = 2
 """The level the API starts new cases at."""
 
 LEVEL_OF: dict[str, int] = {
-    patch: 1 for patch in (
+    **dict.fromkeys((
         "admission-one-sync", "agency-outreach", "boarding-one-sync", "child-search-attributes",
         "close-in-one-sync", "dna-for-every-minor", "dna-sample-checked", "family-search-match",
         "features-search", "follow-up-elsewhere", "handover-answers-closed", "ledger-on-follow-up",
         "lifecycle-v2", "long-stay-steps", "reminder-backoff", "settle-when-quiet",
         "supervision-on-overdue", "verification-says-why", "visit-early", "visit-one-sync",
-        "walk-in-conditions",
-    )
+        "walk-in-conditions"), 1),
+    "handover-closes-while-starting": 2,
 }
 """Patch id → the first logic level that has it in force."""
 

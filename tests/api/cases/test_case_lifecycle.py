@@ -126,5 +126,5 @@ async def test_report_to_closed_through_the_api(stack: Stack, api: httpx.AsyncCl
     assert "MARKER_RECORDED" not in {e["type"] for e in history}
 
     # Today's code replays what just ran (and, when recording, keeps it for later versions).
-    await replay_and_maybe_record(stack, f"rescue-case:{case_number}", "v8_happy_path_case")
-    await replay_and_maybe_record(stack, f"rescue-follow-up:{case_number}", "v8_happy_path_follow_up")
+    await replay_and_maybe_record(stack, f"rescue-case:{case_number}", "v9_happy_path_case")
+    await replay_and_maybe_record(stack, f"rescue-follow-up:{case_number}", "v9_happy_path_follow_up")
