@@ -118,7 +118,9 @@ def apply_transfer(rt: CaseRuntime, inp: TransferInput) -> None:
     assert inp.to_station_node_id is not None
     old = rt.state.station_node_id
     rt.state.station_node_id = inp.to_station_node_id
-    rt.reassign(old, inp.to_station_node_id)
+    for task in rt.open_tasks():  # the old station's open tasks go with the case (synced by the caller)
+        if task.assignee.node_id == old:
+            task.assignee = task.assignee.model_copy(update={"node_id": inp.to_station_node_id})
     rt.event("transferred", f"个案转至{inp.to_station_node_id}（{inp.reason}），历史记录随案转移",
              actor=inp.actor.username, from_station=old, to_station=inp.to_station_node_id)
     workflow.upsert_search_attributes([sa.NODE.value_set(inp.to_station_node_id)])

@@ -37,8 +37,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.policy import Policy
     from domain.tasks import Assignee, CaseTask
     from workflows import search_attributes as sa
-    from workflows import versions
     from workflows.escalation import Escalation
+    from workflows.versions import Versioned
 
 TASK_NOT_FOUND = "TaskNotFound"
 TASK_ALREADY_DONE = "TaskAlreadyDone"
@@ -62,7 +62,7 @@ supervision item; cases from before repeated the escalation every ``escalation_r
 _STORE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
-class CaseRuntime(Escalation):
+class CaseRuntime(Escalation, Versioned):
     """State of one case and the moves that change it; owned by RescueCaseWorkflow."""
 
     def __init__(self, inp: RescueCaseInput):
@@ -79,7 +79,6 @@ class CaseRuntime(Escalation):
     def _init_common(self, *, policy: Policy, state: CaseState, logic: int) -> None:
         self.policy = policy
         self.logic = logic
-        """The logic level in the input (``workflows.versions``), handed to the children."""
         self.state = state
         self.person: PersonDetails | None = None
         self._open: dict[str, CaseTask] = {}
@@ -102,9 +101,9 @@ class CaseRuntime(Escalation):
         self.last_refusal: str | None = None
         """Message of the last agency refusal (shown to whoever must act on it)."""
         self.dna_matches: list[Any] = []
+        """Household records of DNA matches (signalled), waiting for family verification."""
         self.family_matches: list[Any] = []
         """Missing-person reports likely about the person, waiting for family verification."""
-        """Household records of DNA matches (signalled), waiting for family verification."""
         self.dna_samples: set[str] = set()
         self.dna_collection: asyncio.Task[None] | None = None
         """A minor's sample collection; the return home waits for it."""
@@ -125,10 +124,6 @@ class CaseRuntime(Escalation):
         """A step the closing waits for after its sync (the follow-up's start at handover)."""
         self.features: PersonFeatures | None = None
         """Fingerprints, photo and marks taken at admission (the search carries them on)."""
-
-    def patched(self, patch_id: str) -> bool:
-        """Whether this workflow runs the patch (see ``workflows.versions``)."""
-        return versions.patched(patch_id, self.logic)
 
     # --- timeline and read model -------------------------------------------------------
 
@@ -384,12 +379,6 @@ class CaseRuntime(Escalation):
 
     def open_tasks(self) -> list[CaseTask]:
         return list(self._open.values())
-
-    def reassign(self, old_node: str, new_node: str) -> None:
-        """Transfer: open tasks of the old station go to the new one (synced by the caller)."""
-        for task in self._open.values():
-            if task.assignee.node_id == old_node:
-                task.assignee = task.assignee.model_copy(update={"node_id": new_node})
 
     def snapshot(self) -> CaseState:
         """The current state; its timeline holds only the events not yet in the read model

@@ -30,6 +30,17 @@ LEVEL_OF: dict[str, int] = {
 """Patch id → the first logic level that has it in force."""
 
 
+class Versioned:
+    """A workflow's runtime that knows the logic level in its workflow's input (handed on to
+    the workflows it starts)."""
+
+    logic: int = 0
+
+    def patched(self, patch_id: str) -> bool:
+        """Whether this workflow runs the patch."""
+        return patched(patch_id, self.logic)
+
+
 def patched(patch_id: str, logic: int) -> bool:
     """Whether a workflow at ``logic`` runs the patched code (deterministic: the level is in
     the workflow's input, the marker in its history)."""
