@@ -42,8 +42,9 @@ async def candidates_for_report(ctx: AppContext, user: UserRecord, report_id: uu
 
 
 async def candidates_for_case(ctx: AppContext, user: UserRecord, case_id: str,
-                              client: str | None) -> list[dict[str, Any]]:
-    """Match the case's person now, and the best reports with their comparison."""
+                              client: str | None) -> tuple[str, list[dict[str, Any]]]:
+    """Match the case's person now: the case number, and the best reports with their
+    comparison."""
     async with ctx.pool.acquire() as conn:
         _, record = await load_case_for(conn, user=user, case_id=case_id, action="family_search",
                                         client=client, detail="candidates")
@@ -51,5 +52,6 @@ async def candidates_for_case(ctx: AppContext, user: UserRecord, case_id: str,
             raise ApiError(409, "case_unavailable", "个案正在建立，请稍后刷新")
         await family_search.match_case(conn, record.case_id)
         rows = await matching_repo.candidates_of_case(conn, case_id=record.case_id)
-    return [_view(r, report_number=r["report_number"], name=r["name"], last_seen_on=r["last_seen_on"],
-                  last_seen_place=r["last_seen_place"]) for r in rows]
+    return record.case_number, [
+        _view(r, report_number=r["report_number"], name=r["name"], last_seen_on=r["last_seen_on"],
+              last_seen_place=r["last_seen_place"]) for r in rows]

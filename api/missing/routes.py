@@ -89,6 +89,6 @@ class CandidateView(BaseModel):
 @router.get("/cases/{case_id}/candidates", response_model=list[CandidateView])
 async def case_candidates(ctx: Ctx, user: CurrentUser, case_id: str, request: Request) -> list[CandidateView]:
     """Match the case's person now: the best reports (rejected pairs left out), field by field."""
-    rows = await matching.candidates_for_case(ctx, user, case_id, client_address(request))
+    _, rows = await matching.candidates_for_case(ctx, user, case_id, client_address(request))
     return [CandidateView(**{k: r[k] for k in ("report_id", "report_number", "probability", "status",
                                                 "fields")}) for r in rows]

@@ -99,6 +99,7 @@ async def report_page(report_id: str, request: Request, ctx: Ctx, session: Sess)
 @router.get("/cases/{case_id}/family-search")
 async def case_candidates(case_id: str, request: Request, ctx: Ctx, session: Sess) -> Response:
     """The missing-person reports most likely to be this case's person, with the reasons."""
-    candidates = await matching.candidates_for_case(ctx, session.user, case_id, client_address(request))
+    case_number, candidates = await matching.candidates_for_case(ctx, session.user, case_id,
+                                                                 client_address(request))
     return page(request, "missing/case_candidates.html", session=session, nav="cases", case_id=case_id,
-                candidates=candidates)
+                case_number=case_number, candidates=candidates)

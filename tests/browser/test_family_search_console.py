@@ -62,6 +62,7 @@ async def test_a_family_report_on_the_console_reaches_the_caseworker_with_its_re
     await page.goto(f"/console/cases/{case_id}")
     await page.get_by_role("link", name="寻亲比对").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("寻亲比对")
+    await expect(page.locator(".crumbs")).to_contain_text(number)  # which case, in its own words
     best = page.locator("article.candidate").first
     await expect(best).to_contain_text("欧阳秀枝")
     await expect(best).to_contain_text(re.compile("可能性"))
