@@ -117,7 +117,6 @@ def fmt_cpu(per_case: dict[str, float]) -> str:
     return f"total {per_case.get('total', 0):g} = {rest}"
 
 
-
 @dataclass
 class System:
     settings: Settings

@@ -185,37 +185,31 @@ class Settings(BaseSettings):
         return keys
 
 
-_READ_SECRETS: dict[tuple[Path, int], str] = {}
-"""Keys already read, by file and modification time: the JWT key is needed on every request,
-and reading its file each time was 1.5 % of the API's CPU under load (issue 13)."""
-
-_LOOKED_AT: dict[Path, tuple[float, str]] = {}
-"""When each key file was last looked at, and its key then: a file is looked at again (its
-modification time) at most every ``_LOOK_EVERY`` seconds, not on every request (2 % of the
-API's CPU); a replaced key is in use within that time."""
+_KEYS: dict[Path, tuple[float, int, str]] = {}
+"""Key files already read: when last looked at, their modification time then, their key. The
+JWT key is needed on every request; a file is looked at again (its modification time, then its
+text only if that changed) at most every ``_LOOK_EVERY`` seconds, so a replaced key is in use
+within that time (reading the file, then its ``stat``, on every request cost 1.5 % and 2 % of
+the API's CPU under load, issue 13)."""
 _LOOK_EVERY = 1.0
 
 
 def _secret_file(path: Path) -> str:
     """Read a generated key, creating it (mode 0600) on first use so restarts keep it."""
     now = time.monotonic()
-    seen = _LOOKED_AT.get(path)
-    if seen is not None and now - seen[0] < _LOOK_EVERY:
-        return seen[1]
-    value = _read_or_create(path)
-    _LOOKED_AT[path] = (now, value)
+    known = _KEYS.get(path)
+    if known is not None and now - known[0] < _LOOK_EVERY:
+        return known[2]
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return _create(path)
+    value = known[2] if known is not None and known[1] == mtime else path.read_text().strip()
+    _KEYS[path] = (now, mtime, value)
     return value
 
 
-def _read_or_create(path: Path) -> str:
-    try:
-        stamp = (path, path.stat().st_mtime_ns)
-    except FileNotFoundError:
-        stamp = None
-    if stamp is not None:
-        if (known := _READ_SECRETS.get(stamp)) is None:
-            known = _READ_SECRETS[stamp] = path.read_text().strip()
-        return known
+def _create(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     value = base64.b64encode(secrets.token_bytes(32)).decode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
